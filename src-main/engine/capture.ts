@@ -1,0 +1,347 @@
+/**
+ * Turns mockttp's events (and our step hooks) into Flow records for the store. Nothing here waits
+ * on the database: records are handed to the store's queue, bodies are prepared off the event loop.
+ */
+import type {
+  AbortedRequest, ClientError, CompletedRequest, CompletedResponse, InitiatedRequest, Mockttp,
+  TimingEvents, TlsHandshakeFailure, BodyData,
+} from 'mockttp';
+import type { FlowError } from '../../src-shared/model/errors.js';
+import type {
+  BodyInfo, ConnectionEvent, Flow, FlowScheme, FlowTimings, RawHeaders, TlsInfo, WsMessage,
+} from '../../src-shared/model/flow.js';
+import { headerValue } from '../../src-shared/util/headers.js';
+import { prepareBody, type PreparedBody } from '../store/body-codec.js';
+import { BodyCapture } from './body-capture.js';
+import type { StepHooks, WsFrame } from './passthrough-steps.js';
+
+/** What capture needs of the store (FlowStore implements it). */
+export interface CaptureSink {
+  allocateFlowId(): number;
+  enqueueFlow(flow: Flow, bodies?: { request?: PreparedBody; response?: PreparedBody }): void;
+  enqueueWsMessage(message: WsMessage): void;
+  enqueueEvent(event: Omit<ConnectionEvent, 'id'>): void;
+}
+
+interface Exchange {
+  flowId: number;
+  kind: Flow['kind'];
+  request: InitiatedRequest | null;
+  requestBody: BodyCapture;
+  responseBody: BodyCapture;
+  response: CompletedResponse | null;
+  tls: TlsInfo | null;
+  error: FlowError | null;
+  wsSeq: number;
+  finished: boolean;
+}
+
+/** Grace for the last response-body chunk event, which mockttp may emit after 'response'. */
+const BODY_END_GRACE_MS = 200;
+
+function toEpoch(timing: TimingEvents, stamp: number | undefined): number | null {
+  return stamp === undefined ? null : timing.startTime + (stamp - timing.startTimestamp);
+}
+
+function timingsOf(t: TimingEvents): FlowTimings {
+  return {
+    start: t.startTime,
+    dns: null,
+    connect: null,
+    requestBodyReceived: toEpoch(t, t.bodyReceivedTimestamp),
+    responseHeaders: toEpoch(t, t.headersSentTimestamp),
+    end: toEpoch(t, t.responseSentTimestamp ?? t.wsClosedTimestamp ?? t.abortedTimestamp),
+    aborted: toEpoch(t, t.abortedTimestamp),
+    wsAccepted: toEpoch(t, t.wsAcceptedTimestamp),
+    wsClosed: toEpoch(t, t.wsClosedTimestamp),
+  };
+}
+
+function isIp(host: string): boolean {
+  return /^[\d.]+$/.test(host) || host.includes(':');
+}
+
+export class Capture implements StepHooks {
+  private readonly exchanges = new Map<string, Exchange>();
+  private readonly storing = new Set<Promise<void>>();
+
+  constructor(private readonly sink: CaptureSink, private readonly maxBodySize: number) {}
+
+  get inFlight(): number {
+    return this.exchanges.size;
+  }
+
+  async attach(server: Mockttp): Promise<void> {
+    await server.on('request-initiated', (req) => this.exchange(req.id, 'http').request = req);
+    await server.on('request-body-data', (data) => this.bodyData(data, 'requestBody'));
+    await server.on('response-body-data', (data) => this.bodyData(data, 'responseBody'));
+    await server.on('response', (res) => this.onResponse(res));
+    await server.on('abort', (req) => this.onAbort(req));
+    await server.on('websocket-request', (req) => this.onWebSocketRequest(req));
+    await server.on('websocket-accepted', (res) => this.onWebSocketAccepted(res));
+    await server.on('websocket-close', (close) => this.finishWebSocket(close.streamId, close.timingEvents, null));
+    await server.on('tls-client-error', (failure) => this.onTlsClientError(failure));
+    await server.on('client-error', (error) => this.onClientError(error));
+  }
+
+  // Step hooks, called synchronously by our passthrough steps.
+  onTls(engineId: string, tls: TlsInfo): void {
+    this.exchange(engineId, 'http').tls = tls;
+  }
+
+  onUpstreamError(engineId: string, error: FlowError): void {
+    this.exchange(engineId, 'http').error = error;
+  }
+
+  onWsFrame(engineId: string, frame: WsFrame): void {
+    const exchange = this.exchanges.get(engineId);
+    if (!exchange) return;
+    const payload = frame.payload.length > this.maxBodySize
+      ? Buffer.from(frame.payload.subarray(0, this.maxBodySize))
+      : frame.payload;
+    this.sink.enqueueWsMessage({
+      flowId: exchange.flowId,
+      seq: exchange.wsSeq++,
+      direction: frame.direction,
+      type: frame.type,
+      time: frame.time,
+      size: frame.payload.length,
+      payload,
+      truncated: payload.length < frame.payload.length,
+      closeCode: frame.closeCode ?? null,
+      closeReason: frame.closeReason ?? null,
+    });
+  }
+
+  private exchange(engineId: string, kind: Flow['kind']): Exchange {
+    let exchange = this.exchanges.get(engineId);
+    if (!exchange) {
+      exchange = {
+        flowId: this.sink.allocateFlowId(),
+        kind,
+        request: null,
+        requestBody: new BodyCapture(this.maxBodySize),
+        responseBody: new BodyCapture(this.maxBodySize),
+        response: null,
+        tls: null,
+        error: null,
+        wsSeq: 0,
+        finished: false,
+      };
+      this.exchanges.set(engineId, exchange);
+    }
+    return exchange;
+  }
+
+  private bodyData(data: BodyData, side: 'requestBody' | 'responseBody'): void {
+    const exchange = this.exchanges.get(data.id);
+    if (!exchange) return;
+    exchange[side].add(data.content);
+    if (data.isEnded) {
+      exchange[side].ended = true;
+      if (side === 'responseBody' && exchange.response) this.finish(data.id, exchange);
+    }
+  }
+
+  private onResponse(res: CompletedResponse): void {
+    const exchange = this.exchanges.get(res.id);
+    if (!exchange) return;
+    exchange.response = res;
+    if (exchange.kind === 'websocket') {
+      // An upgrade the server refused: an ordinary response on a WebSocket flow.
+      this.finishWebSocket(res.id, res.timingEvents, null);
+    } else if (exchange.responseBody.ended) {
+      this.finish(res.id, exchange);
+    } else {
+      setTimeout(() => this.finish(res.id, exchange), BODY_END_GRACE_MS).unref();
+    }
+  }
+
+  private onAbort(req: AbortedRequest): void {
+    const exchange = this.exchanges.get(req.id);
+    if (!exchange) return;
+    exchange.request ??= req;
+    exchange.error ??= {
+      type: 'ABORTED',
+      message: req.error?.message ? `The client went away: ${req.error.message}` : 'The client went away before the exchange finished.',
+    };
+    if (exchange.kind === 'websocket') {
+      this.finishWebSocket(req.id, req.timingEvents, exchange.error);
+      return;
+    }
+    // Keep the timing of the abort: it is the end of this flow.
+    exchange.request = { ...exchange.request, timingEvents: req.timingEvents };
+    this.finish(req.id, exchange);
+  }
+
+  private onWebSocketRequest(req: CompletedRequest): void {
+    const exchange = this.exchange(req.id, 'websocket');
+    exchange.kind = 'websocket';
+    exchange.request = req;
+  }
+
+  private onWebSocketAccepted(res: CompletedResponse): void {
+    const exchange = this.exchanges.get(res.id);
+    if (!exchange?.request) return;
+    exchange.response = res;
+    // Written now so that the flow is visible while it is open; written again when it closes.
+    this.sink.enqueueFlow(this.buildFlow(exchange, res.timingEvents, null, null));
+  }
+
+  private finishWebSocket(engineId: string, timing: TimingEvents, error: FlowError | null): void {
+    const exchange = this.exchanges.get(engineId);
+    if (!exchange?.request || exchange.finished) return;
+    exchange.finished = true;
+    this.exchanges.delete(engineId);
+    const flow = this.buildFlow(exchange, timing, null, null);
+    flow.error = error ?? exchange.error;
+    this.sink.enqueueFlow(flow);
+  }
+
+  private finish(engineId: string, exchange: Exchange): void {
+    if (exchange.finished || !exchange.request) return;
+    exchange.finished = true;
+    this.exchanges.delete(engineId);
+    const storing = this.store(exchange).catch((error: unknown) => {
+      process.emitWarning(`Flowscope could not store flow ${exchange.flowId}: ${String(error)}`);
+    });
+    this.storing.add(storing);
+    void storing.finally(() => this.storing.delete(storing));
+  }
+
+  /**
+   * Called after the engine stopped: lets mockttp's last events (delivered by setImmediate)
+   * arrive, finishes exchanges that were only waiting for a body-end event, and waits until every
+   * finished flow is on the store's queue.
+   */
+  async drain(): Promise<void> {
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+    for (const [engineId, exchange] of this.exchanges) {
+      if (exchange.response && exchange.kind === 'http') this.finish(engineId, exchange);
+    }
+    await Promise.all(this.storing);
+  }
+
+  private async store(exchange: Exchange): Promise<void> {
+    const request = exchange.request!;
+    const response = exchange.response;
+    const [requestBody, responseBody] = await Promise.all([
+      this.prepare(exchange.requestBody, request.rawHeaders),
+      response ? this.prepare(exchange.responseBody, response.rawHeaders) : undefined,
+    ]);
+    const timing = response?.timingEvents ?? request.timingEvents;
+    const flow = this.buildFlow(exchange, timing, requestBody?.decodedSize ?? null, responseBody?.decodedSize ?? null);
+    const bodies: { request?: PreparedBody; response?: PreparedBody } = {};
+    if (requestBody) bodies.request = requestBody;
+    if (responseBody) bodies.response = responseBody;
+    this.sink.enqueueFlow(flow, bodies);
+  }
+
+  private async prepare(body: BodyCapture, headers: RawHeaders): Promise<PreparedBody | undefined> {
+    if (body.captured === 0) return undefined;
+    return prepareBody(body.bytes(), { contentEncoding: headerValue(headers, 'content-encoding'), truncated: body.truncated });
+  }
+
+  private buildFlow(exchange: Exchange, timing: TimingEvents, requestDecoded: number | null, responseDecoded: number | null): Flow {
+    const request = exchange.request!;
+    const response = exchange.response;
+    const url = new URL(request.url);
+    const scheme = url.protocol.slice(0, -1) as FlowScheme;
+    const port = url.port ? Number(url.port) : scheme === 'https' || scheme === 'wss' ? 443 : 80;
+    const timings = timingsOf(timing);
+    const bodyInfo = (body: BodyCapture, headers: RawHeaders, decoded: number | null): BodyInfo => ({
+      wireSize: body.size,
+      decodedSize: body.size === 0 ? 0 : decoded,
+      capturedSize: body.captured,
+      truncated: body.truncated,
+      dropped: false,
+      contentType: headerValue(headers, 'content-type'),
+      contentEncoding: headerValue(headers, 'content-encoding'),
+    });
+    const destination = request.destination;
+    return {
+      id: exchange.flowId,
+      kind: exchange.kind,
+      startedAt: timings.start,
+      endedAt: timings.end,
+      durationMs: timings.end === null ? null : timings.end - timings.start,
+      method: request.method,
+      url: request.url,
+      scheme: exchange.kind === 'websocket' && !scheme.startsWith('ws') ? (scheme === 'https' ? 'wss' : 'ws') : scheme,
+      host: url.hostname,
+      port,
+      path: url.pathname + url.search,
+      httpVersion: request.httpVersion,
+      statusCode: response?.statusCode ?? null,
+      statusMessage: response?.statusMessage ?? null,
+      requestHeaders: request.rawHeaders,
+      responseHeaders: response?.rawHeaders ?? null,
+      requestBody: bodyInfo(exchange.requestBody, request.rawHeaders, requestDecoded),
+      responseBody: response ? bodyInfo(exchange.responseBody, response.rawHeaders, responseDecoded) : null,
+      clientIp: request.remoteIpAddress ?? null,
+      clientPort: request.remotePort ?? null,
+      serverIp: destination && isIp(destination.hostname) ? destination.hostname : null,
+      serverPort: destination?.port ?? null,
+      tls: exchange.tls,
+      error: exchange.error,
+      timings,
+      tags: [],
+    };
+  }
+
+  private onTlsClientError(failure: TlsHandshakeFailure): void {
+    const host = failure.tlsMetadata.sniHostname ?? failure.destination?.hostname ?? null;
+    const why = failure.failureCause === 'cert-rejected'
+      ? 'rejected Flowscope\'s certificate'
+      : `closed the TLS handshake (${failure.failureCause})`;
+    this.sink.enqueueEvent({
+      time: failure.timingEvents.failureTimestamp
+        ? toEpoch({ startTime: failure.timingEvents.startTime, startTimestamp: failure.timingEvents.connectTimestamp }, failure.timingEvents.failureTimestamp) ?? Date.now()
+        : Date.now(),
+      type: 'CLIENT_TLS_ERROR',
+      clientIp: failure.remoteIpAddress ?? null,
+      clientPort: failure.remotePort ?? null,
+      host,
+      message: `The client ${why}${host ? ` for ${host}` : ''}. It probably does not trust the Flowscope CA: install it on that client.`,
+    });
+  }
+
+  private onClientError(error: ClientError): void {
+    const req = error.request;
+    const flowId = this.sink.allocateFlowId();
+    const response = error.response === 'aborted' ? null : error.response;
+    const host = req.destination?.hostname ?? headerValue(req.rawHeaders, 'host') ?? '';
+    const timings = timingsOf(req.timingEvents);
+    const emptyBody: BodyInfo = {
+      wireSize: 0, decodedSize: 0, capturedSize: 0, truncated: false, dropped: false, contentType: null, contentEncoding: null,
+    };
+    this.sink.enqueueFlow({
+      id: flowId,
+      kind: 'http',
+      startedAt: timings.start,
+      endedAt: timings.end ?? timings.start,
+      durationMs: timings.end === null ? 0 : timings.end - timings.start,
+      method: req.method ?? '',
+      url: req.url ?? '',
+      scheme: req.protocol === 'https' ? 'https' : 'http',
+      host,
+      port: req.destination?.port ?? 0,
+      path: req.path ?? '',
+      httpVersion: req.httpVersion,
+      statusCode: response?.statusCode ?? null,
+      statusMessage: response?.statusMessage ?? null,
+      requestHeaders: req.rawHeaders,
+      responseHeaders: response?.rawHeaders ?? null,
+      requestBody: emptyBody,
+      responseBody: response ? emptyBody : null,
+      clientIp: req.remoteIpAddress ?? null,
+      clientPort: req.remotePort ?? null,
+      serverIp: null,
+      serverPort: null,
+      tls: null,
+      error: { type: 'PROTOCOL_ERROR', message: `The client sent a malformed request (${error.errorCode ?? 'unknown error'}).` },
+      timings,
+      tags: [],
+    });
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The only place that reaches into mockttp's internals. mockttp is pinned to an exact version in
+ * package.json because of this file; test/integration/engine*.test.ts fail loudly if it changes.
+ *
+ * Why we need it:
+ * - `Mockttp.start(port)` listens on every interface; the security rules want 127.0.0.1 unless
+ *   the user asks otherwise, so the listen call gets our host.
+ * - Its passthrough step has no upstream timeout, answers failures with `e.toString()` and logs
+ *   every one to the console; our step subclasses add timeouts, plain-text explanations and a
+ *   hook that reports the classified error to capture.
+ * - Its WebSocket events carry no ping, pong or close direction; our WebSocket step hooks them.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const mockttpDist = path.dirname(require.resolve('mockttp'));
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped internals
+type Any = any;
+
+function internal(relativePath: string): Any {
+  return require(path.join(mockttpDist, relativePath));
+}
+
+export const comboServerModule: { createComboServer: (...args: Any[]) => Promise<Any> } =
+  internal('server/http-combo-server.js');
+export const requestStepImpls: { StepLookup: Record<string, Any>; PassThroughStepImpl: Any } =
+  internal('rules/requests/request-step-impls.js');
+export const requestStepDefinitions: { PassThroughStep: Any } =
+  internal('rules/requests/request-step-definitions.js');
+export const wsStepImpls: { WsStepLookup: Record<string, Any>; PassThroughWebSocketStepImpl: Any } =
+  internal('rules/websockets/websocket-step-impls.js');
+export const wsStepDefinitions: { PassThroughWebSocketStep: Any } =
+  internal('rules/websockets/websocket-step-definitions.js');
+export const abortErrorModule: { AbortError: new (...args: Any[]) => Error } = internal('util/abort-error.js');
+
+const listenHost = new AsyncLocalStorage<string>();
+let listenPatched = false;
+
+/**
+ * Runs `start` (which calls mockttp's start) so that its server listens on `host` only.
+ * Anything started outside this function still defaults to loopback.
+ */
+export function withListenHost<T>(host: string, start: () => Promise<T>): Promise<T> {
+  if (!listenPatched) {
+    const original = comboServerModule.createComboServer;
+    comboServerModule.createComboServer = async (...args: Any[]) => {
+      const server = await original(...args);
+      const host = listenHost.getStore() ?? '127.0.0.1';
+      const listen = server.listen.bind(server);
+      server.listen = (port: number, ...rest: Any[]) => listen(port, host, ...rest);
+      return server;
+    };
+    listenPatched = true;
+  }
+  return listenHost.run(host, start);
+}

@@ -1,0 +1,201 @@
+/**
+ * mockttp passthrough steps with what Flowscope adds: an upstream response timeout (504), plain
+ * explanations for failed upstreams (502) reported to capture, TLS details of the client side,
+ * and WebSocket frames (including ping, pong and close) reported in order with their direction.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { RequestStep, WebSocketStep } from 'mockttp';
+import type { FlowError } from '../../src-shared/model/errors.js';
+import type { TlsInfo, WsDirection, WsMessageType } from '../../src-shared/model/flow.js';
+import {
+  abortErrorModule, requestStepDefinitions, requestStepImpls, wsStepDefinitions, wsStepImpls,
+} from './mockttp-internals.js';
+import { classifyUpstreamError, upstreamFailureResponse } from './upstream-errors.js';
+
+export interface WsFrame {
+  direction: WsDirection;
+  type: WsMessageType;
+  payload: Buffer;
+  time: number;
+  closeCode?: number | undefined;
+  closeReason?: string | undefined;
+}
+
+export interface StepHooks {
+  onTls(engineId: string, tls: TlsInfo): void;
+  onUpstreamError(engineId: string, error: FlowError): void;
+  onWsFrame(engineId: string, frame: WsFrame): void;
+}
+
+export interface PassThroughSettings {
+  /** How long the upstream may take to send response headers. */
+  responseTimeoutMs: number;
+  /** PEM certificates trusted for upstream TLS besides the system roots (slower: see FACTS.md). */
+  additionalTrustedCAs: string[];
+  /** Hosts whose upstream certificates are not verified, only because the user asked. */
+  ignoreTlsErrorsFor: string[];
+}
+
+type OngoingRequest = IncomingMessage & { id: string; url: string; destination?: { hostname: string; port: number } };
+type TrackedResponse = ServerResponse & { tags: string[] };
+
+const HTTP_STEP = 'flowscope-passthrough';
+const WS_STEP = 'flowscope-ws-passthrough';
+
+function tlsOf(req: IncomingMessage): TlsInfo | null {
+  const h2Socket = (req as unknown as { stream?: { session?: { socket?: TLSSocket } } }).stream?.session?.socket;
+  const socket = (h2Socket ?? req.socket) as Partial<TLSSocket> | undefined;
+  if (!socket || typeof socket.getProtocol !== 'function') return null;
+  const servername = (socket as { servername?: string | false }).servername;
+  return { sni: typeof servername === 'string' ? servername : null, protocol: socket.getProtocol() ?? null };
+}
+
+function targetOf(req: OngoingRequest): string {
+  try {
+    return new URL(req.url).host;
+  } catch {
+    return req.destination ? `${req.destination.hostname}:${req.destination.port}` : 'the server';
+  }
+}
+
+function mockttpOptions(settings: PassThroughSettings) {
+  return {
+    additionalTrustedCAs: settings.additionalTrustedCAs.map((cert) => ({ cert })),
+    ignoreHostHttpsErrors: settings.ignoreTlsErrorsFor,
+  };
+}
+
+class FlowscopePassThroughStep extends requestStepDefinitions.PassThroughStep {
+  type = HTTP_STEP;
+  constructor(public settings: PassThroughSettings, public hooks: StepHooks) {
+    super(mockttpOptions(settings));
+  }
+}
+
+class FlowscopePassThroughStepImpl extends requestStepImpls.PassThroughStepImpl {
+  static fromDefinition = (definition: FlowscopePassThroughStep) =>
+    Object.assign(new FlowscopePassThroughStepImpl(), definition);
+  declare settings: PassThroughSettings;
+  declare hooks: StepHooks;
+
+  async handle(clientReq: OngoingRequest, clientRes: TrackedResponse, options: unknown): Promise<void> {
+    const tls = tlsOf(clientReq);
+    if (tls) this.hooks.onTls(clientReq.id, tls);
+    let failed = false;
+    const fail = (error: FlowError) => {
+      if (failed) return;
+      failed = true;
+      this.hooks.onUpstreamError(clientReq.id, error);
+      if (clientRes.headersSent) {
+        clientRes.destroy();
+        return;
+      }
+      const { status, body } = upstreamFailureResponse(error, targetOf(clientReq));
+      clientRes.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-flowscope-error': error.type });
+      clientRes.end(body);
+    };
+    const timer = setTimeout(() => {
+      if (!clientRes.headersSent) {
+        fail({ type: 'TIMEOUT', message: `No response headers within ${this.settings.responseTimeoutMs} ms` });
+      }
+    }, this.settings.responseTimeoutMs);
+    try {
+      await super.handle(clientReq, clientRes, options);
+    } catch (error) {
+      if (error instanceof abortErrorModule.AbortError) throw error;
+      fail(classifyUpstreamError(error));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+class FlowscopeWebSocketStep extends wsStepDefinitions.PassThroughWebSocketStep {
+  type = WS_STEP;
+  constructor(public settings: PassThroughSettings, public hooks: StepHooks) {
+    super(mockttpOptions(settings));
+  }
+}
+
+interface HookableWs {
+  on(event: 'ping' | 'pong' | 'message', fn: (data: Buffer, isBinary?: boolean) => void): void;
+  send(data: unknown, ...rest: unknown[]): void;
+  ping(data?: unknown, ...rest: unknown[]): void;
+  pong(data?: unknown, ...rest: unknown[]): void;
+  close(code?: number, reason?: unknown): void;
+  upstreamWebSocket?: HookableWs;
+}
+
+function asBuffer(data: unknown): Buffer {
+  if (data === undefined || data === null) return Buffer.alloc(0);
+  if (Buffer.isBuffer(data)) return data;
+  if (typeof data === 'string') return Buffer.from(data);
+  if (data instanceof ArrayBuffer) return Buffer.from(data);
+  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (Array.isArray(data)) return Buffer.concat(data as Buffer[]);
+  return Buffer.from(String(data));
+}
+
+/**
+ * Hooks the client-facing socket `ws`: what it receives goes client → server, what is sent on it
+ * goes server → client. Closes are seen where they are forwarded, which tells their direction.
+ */
+function hookWebSocket(engineId: string, ws: HookableWs, hooks: StepHooks) {
+  const report = (direction: WsDirection, type: WsMessageType, data: unknown, extra: Partial<WsFrame> = {}) =>
+    hooks.onWsFrame(engineId, { direction, type, payload: asBuffer(data), time: Date.now(), ...extra });
+  ws.on('message', (data, isBinary) => report('client-to-server', isBinary ? 'binary' : 'text', data));
+  ws.on('ping', (data) => report('client-to-server', 'ping', data));
+  ws.on('pong', (data) => report('client-to-server', 'pong', data));
+  const send = ws.send.bind(ws);
+  ws.send = (data: unknown, options?: unknown, ...rest: unknown[]) => {
+    const binary = (options as { binary?: boolean } | undefined)?.binary ?? typeof data !== 'string';
+    report('server-to-client', binary ? 'binary' : 'text', data);
+    send(data, options, ...rest);
+  };
+  for (const type of ['ping', 'pong'] as const) {
+    const original = ws[type].bind(ws);
+    ws[type] = (data?: unknown, ...rest: unknown[]) => {
+      report('server-to-client', type, data);
+      original(data, ...rest);
+    };
+  }
+  // The first close forwarded is the one that started the closing handshake; the echo that
+  // follows is answered by the ws library itself, so it is not reported twice.
+  let closeReported = false;
+  const hookClose = (socket: HookableWs, direction: WsDirection) => {
+    const close = socket.close.bind(socket);
+    socket.close = (code?: number, reason?: unknown) => {
+      if (!closeReported) {
+        closeReported = true;
+        report(direction, 'close', reason, { closeCode: code, closeReason: reason === undefined ? '' : asBuffer(reason).toString('utf8') });
+      }
+      close(code, reason);
+    };
+  };
+  hookClose(ws, 'server-to-client');
+  if (ws.upstreamWebSocket) hookClose(ws.upstreamWebSocket, 'client-to-server');
+}
+
+class FlowscopeWebSocketStepImpl extends wsStepImpls.PassThroughWebSocketStepImpl {
+  static fromDefinition = (definition: FlowscopeWebSocketStep) =>
+    Object.assign(new FlowscopeWebSocketStepImpl(), definition);
+  declare hooks: StepHooks;
+
+  async handle(req: OngoingRequest, socket: NodeJS.EventEmitter, head: Buffer, options: unknown): Promise<void> {
+    const tls = tlsOf(req);
+    if (tls) this.hooks.onTls(req.id, tls);
+    socket.once('ws-upgrade', (ws: HookableWs) => hookWebSocket(req.id, ws, this.hooks));
+    return super.handle(req, socket, head, options);
+  }
+}
+
+requestStepImpls.StepLookup[HTTP_STEP] = FlowscopePassThroughStepImpl;
+wsStepImpls.WsStepLookup[WS_STEP] = FlowscopeWebSocketStepImpl;
+
+export function passThroughSteps(settings: PassThroughSettings, hooks: StepHooks): { http: RequestStep; webSocket: WebSocketStep } {
+  return {
+    http: new FlowscopePassThroughStep(settings, hooks) as unknown as RequestStep,
+    webSocket: new FlowscopeWebSocketStep(settings, hooks) as unknown as WebSocketStep,
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * One running Flowscope: CA, store and engine on one data directory. `flowscope serve`, the
+ * Electron app and the integration tests all start it the same way.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadOrCreateCa, type CaMaterial } from '../ca/index.js';
+import { startEngine, type Engine } from '../engine/engine.js';
+import { FlowStore } from '../store/index.js';
+import { readRuntimeFile, removeRuntimeFile, writeRuntimeFile } from './runtime-file.js';
+
+export interface RuntimeOptions {
+  dataDir: string;
+  host?: string;
+  port?: number;
+  maxBodySize?: number;
+  responseTimeoutMs?: number;
+  upstreamCaFiles?: string[];
+  insecureHosts?: string[];
+  retention?: { maxFlows?: number; maxAgeMs?: number; maxDbBytes?: number };
+}
+
+export interface ProxyRuntime {
+  dataDir: string;
+  databasePath: string;
+  ca: CaMaterial;
+  store: FlowStore;
+  engine: Engine;
+  stats(): Record<string, unknown>;
+  /** Stops accepting traffic, flushes the writer and closes the store. */
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_PROXY_PORT = 8080;
+export const DEFAULT_MAX_BODY_SIZE = 1024 * 1024;
+const STATUS_INTERVAL_MS = 1000;
+const RETENTION_INTERVAL_MS = 60_000;
+
+export class DataDirInUseError extends Error {
+  constructor(dataDir: string, pid: number, proxyUrl: string) {
+    super(
+      `Another Flowscope (pid ${pid}) is already capturing into ${dataDir} at ${proxyUrl}. ` +
+        'Stop it first, or start this one with --data-dir pointing at another folder.',
+    );
+    this.name = 'DataDirInUseError';
+  }
+}
+
+function readUpstreamCas(files: string[]): string[] {
+  return files.map((file) => {
+    let pem: string;
+    try {
+      pem = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new Error(`Cannot read the upstream CA file ${file} (${(error as NodeJS.ErrnoException).code}). Check the path given to --upstream-ca.`);
+    }
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+      throw new Error(`${file} holds no PEM certificate. --upstream-ca takes a PEM file (-----BEGIN CERTIFICATE-----).`);
+    }
+    return pem;
+  });
+}
+
+export async function startProxyRuntime(options: RuntimeOptions): Promise<ProxyRuntime> {
+  const { dataDir } = options;
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const running = readRuntimeFile(dataDir);
+  if (running) throw new DataDirInUseError(dataDir, running.pid, running.proxyUrl);
+
+  const upstreamCaPems = readUpstreamCas(options.upstreamCaFiles ?? []);
+  const ca = await loadOrCreateCa(dataDir);
+  const databasePath = path.join(dataDir, 'flows.db');
+  const store = FlowStore.open(databasePath);
+  let engine: Engine;
+  try {
+    engine = await startEngine(
+      {
+        host: options.host ?? '127.0.0.1',
+        port: options.port ?? DEFAULT_PROXY_PORT,
+        ca,
+        maxBodySize: options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE,
+        responseTimeoutMs: options.responseTimeoutMs,
+        upstreamCaPems,
+        insecureHosts: options.insecureHosts ?? [],
+      },
+      store,
+    );
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  const retention = options.retention && Object.keys(options.retention).length > 0
+    ? store.startRetention(options.retention, RETENTION_INTERVAL_MS)
+    : null;
+
+  const startedAt = Date.now();
+  const stats = () => ({ ...store.stats(), inFlight: engine.capture.inFlight });
+  const publish = () =>
+    writeRuntimeFile(dataDir, {
+      pid: process.pid,
+      host: engine.host,
+      port: engine.port,
+      proxyUrl: engine.url,
+      startedAt,
+      updatedAt: Date.now(),
+      caCertPath: ca.certPath,
+      databasePath,
+      stats: stats(),
+    });
+  publish();
+  const statusTimer = setInterval(() => {
+    try {
+      publish();
+    } catch {
+      // A full disk must not stop the proxy; status is simply stale until space returns.
+    }
+  }, STATUS_INTERVAL_MS);
+  statusTimer.unref();
+
+  let stopping: Promise<void> | null = null;
+  return {
+    dataDir,
+    databasePath,
+    ca,
+    store,
+    engine,
+    stats,
+    stop: () =>
+      (stopping ??= (async () => {
+        clearInterval(statusTimer);
+        retention?.dispose();
+        await engine.stop();
+        await engine.capture.drain();
+        store.close();
+        removeRuntimeFile(dataDir);
+      })()),
+  };
+}

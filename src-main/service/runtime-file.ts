@@ -1,0 +1,53 @@
+/**
+ * proxy.json in the data directory says which process serves it, where, and its latest counters,
+ * so `flowscope status` (another process) can answer and a second `serve` can refuse politely.
+ */
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface RuntimeInfo {
+  pid: number;
+  host: string;
+  port: number;
+  proxyUrl: string;
+  startedAt: number;
+  updatedAt: number;
+  caCertPath: string;
+  databasePath: string;
+  stats: Record<string, unknown>;
+}
+
+export function runtimeFilePath(dataDir: string): string {
+  return path.join(dataDir, 'proxy.json');
+}
+
+export function writeRuntimeFile(dataDir: string, info: RuntimeInfo): void {
+  const file = runtimeFilePath(dataDir);
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify(info, null, 2), { mode: 0o600 });
+  renameSync(temp, file);
+}
+
+export function removeRuntimeFile(dataDir: string): void {
+  rmSync(runtimeFilePath(dataDir), { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The running proxy on this data directory, or null (a file left by a crashed process is ignored). */
+export function readRuntimeFile(dataDir: string): RuntimeInfo | null {
+  let info: RuntimeInfo;
+  try {
+    info = JSON.parse(readFileSync(runtimeFilePath(dataDir), 'utf8')) as RuntimeInfo;
+  } catch {
+    return null;
+  }
+  return typeof info.pid === 'number' && info.pid !== process.pid && isAlive(info.pid) ? info : null;
+}

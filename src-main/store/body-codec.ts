@@ -1,0 +1,138 @@
+import zlib from 'node:zlib';
+
+/** How a body is stored: as captured, or (identity bodies of 4 KiB or more) raw-deflated. */
+export type BodyStorage = 'raw' | 'deflate';
+
+export interface PreparedBody {
+  storage: BodyStorage;
+  data: Buffer;
+  /** Size after content-decoding; null when the body is truncated or cannot be decoded. */
+  decodedSize: number | null;
+}
+
+/** Identity bodies from this size up are worth compressing; smaller ones are stored as they are. */
+export const COMPRESS_FROM_BYTES = 4 * 1024;
+/** Decoding stops here, so a small "zip bomb" cannot take the process's memory. */
+export const MAX_DECODED_BYTES = 256 * 1024 * 1024;
+
+const DECODE_OPTIONS = { maxOutputLength: MAX_DECODED_BYTES };
+
+type Coding = 'gzip' | 'deflate' | 'br';
+
+/**
+ * Parses a Content-Encoding header into the codings to undo, in the order to undo them (the last
+ * one applied comes first). Returns the unsupported coding's name instead when there is one.
+ */
+export function parseContentEncoding(header: string | null): { codings: Coding[] } | { unsupported: string } {
+  const codings: Coding[] = [];
+  for (const token of (header ?? '').split(',')) {
+    const name = token.trim().toLowerCase();
+    if (name === '' || name === 'identity') continue;
+    if (name === 'gzip' || name === 'x-gzip') codings.push('gzip');
+    else if (name === 'deflate') codings.push('deflate');
+    else if (name === 'br') codings.push('br');
+    else return { unsupported: name };
+  }
+  return { codings: codings.reverse() };
+}
+
+/** "deflate" is meant to be zlib-wrapped (RFC 1950), but many servers send raw deflate (RFC 1951). */
+function hasZlibHeader(data: Uint8Array): boolean {
+  const [cmf, flg] = data;
+  return cmf !== undefined && flg !== undefined && (cmf & 0x0f) === 8 && ((cmf << 8) | flg) % 31 === 0;
+}
+
+function bufferOf(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function decodeStepAsync(coding: Coding, data: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const done = (err: Error | null, out: Buffer): void => (err ? reject(err) : resolve(out));
+    if (coding === 'gzip') zlib.gunzip(data, DECODE_OPTIONS, done);
+    else if (coding === 'br') zlib.brotliDecompress(data, DECODE_OPTIONS, done);
+    else if (hasZlibHeader(data)) zlib.inflate(data, DECODE_OPTIONS, done);
+    else zlib.inflateRaw(data, DECODE_OPTIONS, done);
+  });
+}
+
+function decodeStepSync(coding: Coding, data: Buffer): Buffer {
+  if (coding === 'gzip') return zlib.gunzipSync(data, DECODE_OPTIONS);
+  if (coding === 'br') return zlib.brotliDecompressSync(data, DECODE_OPTIONS);
+  return hasZlibHeader(data) ? zlib.inflateSync(data, DECODE_OPTIONS) : zlib.inflateRawSync(data, DECODE_OPTIONS);
+}
+
+function deflateRawAsync(data: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    zlib.deflateRaw(data, { level: 1 }, (err, out) => (err ? reject(err) : resolve(out)));
+  });
+}
+
+/**
+ * Turns captured body bytes into what the store keeps. Runs in the capture path before enqueueing,
+ * so all zlib work goes through the async APIs (libuv's thread pool), never the event loop.
+ */
+export async function prepareBody(
+  bytes: Uint8Array,
+  info: { contentEncoding: string | null; truncated: boolean },
+): Promise<PreparedBody> {
+  const data = bufferOf(bytes);
+  const parsed = parseContentEncoding(info.contentEncoding);
+  if ('unsupported' in parsed) return { storage: 'raw', data, decodedSize: null };
+  if (parsed.codings.length > 0) {
+    // Already compressed on the wire: keep those bytes, and only measure what they decode to.
+    if (info.truncated) return { storage: 'raw', data, decodedSize: null };
+    let decoded = data;
+    try {
+      for (const coding of parsed.codings) decoded = await decodeStepAsync(coding, decoded);
+    } catch {
+      return { storage: 'raw', data, decodedSize: null };
+    }
+    return { storage: 'raw', data, decodedSize: decoded.length };
+  }
+  const decodedSize = info.truncated ? null : data.length;
+  if (data.length < COMPRESS_FROM_BYTES) return { storage: 'raw', data, decodedSize };
+  const compressed = await deflateRawAsync(data);
+  // Images, archives and the like do not shrink; storing them raw saves the inflate on every read.
+  if (compressed.length >= data.length) return { storage: 'raw', data, decodedSize };
+  return { storage: 'deflate', data: compressed, decodedSize };
+}
+
+/** Undoes the storage step of prepareBody: the body's bytes as they were on the wire. */
+export function unstoreBody(storage: BodyStorage, data: Buffer): Buffer {
+  return storage === 'deflate' ? zlib.inflateRawSync(data) : data;
+}
+
+export type DecodeResult = { ok: true; bytes: Buffer } | { ok: false; error: string };
+
+function describeDecodeFailure(coding: Coding, err: unknown): string {
+  const code = (err as { code?: string }).code;
+  if (code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+    return `The body decodes to more than ${MAX_DECODED_BYTES / 1024 / 1024} MiB, which is too large to show; showing it encoded.`;
+  }
+  const reason = err instanceof Error ? err.message : String(err);
+  return `The body is not valid ${coding} data (${reason}); showing the bytes as they were sent.`;
+}
+
+/** Undoes the content-encoding of a complete body, synchronously (used when a user opens it). */
+export function decodeContent(data: Buffer, contentEncoding: string | null): DecodeResult {
+  const parsed = parseContentEncoding(contentEncoding);
+  if ('unsupported' in parsed) {
+    return { ok: false, error: `Flowscope cannot decode the "${parsed.unsupported}" content-encoding; showing the bytes as they were sent.` };
+  }
+  let bytes = data;
+  for (const coding of parsed.codings) {
+    try {
+      bytes = decodeStepSync(coding, bytes);
+    } catch (err) {
+      return { ok: false, error: describeDecodeFailure(coding, err) };
+    }
+  }
+  return { ok: true, bytes };
+}
+
+/** True when the header names at least one coding to undo (not absent, empty or "identity"). */
+export function isContentEncoded(contentEncoding: string | null): boolean {
+  const parsed = parseContentEncoding(contentEncoding);
+  return 'unsupported' in parsed || parsed.codings.length > 0;
+}

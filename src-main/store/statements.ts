@@ -1,0 +1,106 @@
+import type Database from 'better-sqlite3';
+import type { EventRow, FlowRow, MessageRow, SummaryRow } from './rows.js';
+
+/** Every column the writer sets on `flows` (all but message_count, which only messages change). */
+const FLOW_COLUMNS = [
+  'id', 'kind', 'started_at', 'ended_at', 'duration_ms', 'method', 'url', 'scheme', 'host', 'port', 'path',
+  'http_version', 'status_code', 'status_message', 'request_headers', 'response_headers',
+  'request_wire_size', 'request_decoded_size', 'request_captured_size', 'request_truncated', 'request_dropped',
+  'request_content_type', 'request_content_encoding',
+  'response_wire_size', 'response_decoded_size', 'response_captured_size', 'response_truncated',
+  'response_dropped', 'response_content_type', 'response_content_encoding',
+  'client_ip', 'client_port', 'server_ip', 'server_port', 'tls', 'tls_sni', 'tls_protocol',
+  'error_type', 'error_message', 'timings', 'tags',
+] as const satisfies readonly (keyof FlowRow)[];
+
+// Fails to compile if FlowRow gains a field that the upsert would silently leave out.
+const everyColumnWritten: Exclude<keyof FlowRow, (typeof FLOW_COLUMNS)[number]> extends never ? true : never = true;
+void everyColumnWritten;
+
+/** WebSocket flows are written when accepted and again when closed, so a flow write is an upsert. */
+const UPSERT_FLOW_SQL =
+  `INSERT INTO flows (${FLOW_COLUMNS.join(', ')}) VALUES (${FLOW_COLUMNS.map((c) => `@${c}`).join(', ')}) ` +
+  `ON CONFLICT (id) DO UPDATE SET ${FLOW_COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ')}`;
+
+const SUMMARY_COLUMNS =
+  'id, kind, started_at, duration_ms, method, scheme, host, port, path, status_code, ' +
+  'response_content_type, response_wire_size, error_type, message_count';
+
+export interface BodyMetaRow {
+  present: number;
+  truncated: number | null;
+  dropped: number | null;
+  content_encoding: string | null;
+}
+
+export interface BodyDataRow {
+  storage: 'raw' | 'deflate';
+  data: Buffer;
+}
+
+/** Statements any connection may run, read-only ones included. */
+export function prepareReadStatements(db: Database.Database) {
+  return {
+    maxFlowId: db.prepare<[], number | null>('SELECT max(id) FROM flows').pluck(),
+    countFlows: db.prepare<[], number>('SELECT count(*) FROM flows').pluck(),
+    flowById: db.prepare<[number], FlowRow>('SELECT * FROM flows WHERE id = ?'),
+    summariesBefore: db.prepare<[number, number], SummaryRow>(
+      `SELECT ${SUMMARY_COLUMNS} FROM flows WHERE id < ? ORDER BY id DESC LIMIT ?`,
+    ),
+    requestBodyMeta: db.prepare<[number], BodyMetaRow>(
+      'SELECT 1 AS present, request_truncated AS truncated, request_dropped AS dropped, ' +
+        'request_content_encoding AS content_encoding FROM flows WHERE id = ?',
+    ),
+    responseBodyMeta: db.prepare<[number], BodyMetaRow>(
+      'SELECT response_wire_size IS NOT NULL AS present, response_truncated AS truncated, ' +
+        'response_dropped AS dropped, response_content_encoding AS content_encoding FROM flows WHERE id = ?',
+    ),
+    bodyData: db.prepare<[number, string], BodyDataRow>('SELECT storage, data FROM bodies WHERE flow_id = ? AND side = ?'),
+    messagesAfter: db.prepare<[number, number, number], MessageRow>(
+      'SELECT * FROM ws_messages WHERE flow_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+    ),
+    recentEvents: db.prepare<[number], EventRow>('SELECT * FROM events ORDER BY id DESC LIMIT ?'),
+    pageCount: db.prepare<[], number>('PRAGMA page_count').pluck(),
+    freelistCount: db.prepare<[], number>('PRAGMA freelist_count').pluck(),
+    pageSize: db.prepare<[], number>('PRAGMA page_size').pluck(),
+  };
+}
+
+/** Statements of the one writing connection (the batched writer, retention and clear). */
+export function prepareWriteStatements(db: Database.Database) {
+  return {
+    upsertFlow: db.prepare<[FlowRow]>(UPSERT_FLOW_SQL),
+    upsertBody: db.prepare<[number, string, string, Buffer]>(
+      'INSERT INTO bodies (flow_id, side, storage, data) VALUES (?, ?, ?, ?) ' +
+        'ON CONFLICT (flow_id, side) DO UPDATE SET storage = excluded.storage, data = excluded.data',
+    ),
+    insertMessage: db.prepare<
+      [number, number, string, string, number, number, Buffer, number, number | null, string | null]
+    >(
+      'INSERT INTO ws_messages (flow_id, seq, direction, type, time, size, payload, truncated, close_code, close_reason) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (flow_id, seq) DO NOTHING',
+    ),
+    addMessageCount: db.prepare<[number, number]>('UPDATE flows SET message_count = message_count + ? WHERE id = ?'),
+    insertEvent: db.prepare<[number, string, string | null, number | null, string | null, string]>(
+      'INSERT INTO events (time, type, client_ip, client_port, host, message) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    deleteOldestFlows: db.prepare<[number]>(
+      'DELETE FROM flows WHERE id IN (SELECT id FROM flows ORDER BY id LIMIT ?)',
+    ),
+    deleteFlowsStartedBefore: db.prepare<[number, number]>(
+      'DELETE FROM flows WHERE id IN (SELECT id FROM flows WHERE started_at < ? ORDER BY started_at LIMIT ?)',
+    ),
+    deleteEventsBefore: db.prepare<[number, number]>(
+      'DELETE FROM events WHERE id IN (SELECT id FROM events WHERE time < ? ORDER BY time LIMIT ?)',
+    ),
+    incrementalVacuum: db.prepare('PRAGMA incremental_vacuum'),
+    checkpoint: db.prepare('PRAGMA wal_checkpoint(PASSIVE)'),
+    deleteAllMessages: db.prepare('DELETE FROM ws_messages'),
+    deleteAllBodies: db.prepare('DELETE FROM bodies'),
+    deleteAllFlows: db.prepare('DELETE FROM flows'),
+    deleteAllEvents: db.prepare('DELETE FROM events'),
+  };
+}
+
+export type ReadStatements = ReturnType<typeof prepareReadStatements>;
+export type WriteStatements = ReturnType<typeof prepareWriteStatements>;
