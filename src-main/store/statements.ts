@@ -1,6 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { EventRow, FlowRow, MessageRow, SummaryRow } from './rows.js';
 
+/** Retention hands free pages back to the file system this many at a time (4 MiB of 4 KiB pages). */
+export const VACUUM_PAGES_PER_STEP = 1024;
+
 /** Every column the writer sets on `flows` (all but message_count, which only messages change). */
 const FLOW_COLUMNS = [
   'id', 'kind', 'started_at', 'ended_at', 'duration_ms', 'method', 'url', 'scheme', 'host', 'port', 'path',
@@ -38,8 +41,42 @@ export interface BodyDataRow {
   data: Buffer;
 }
 
+type Statement<P extends unknown[] = [], R = unknown> = Database.Statement<P, R>;
+
+export interface ReadStatements {
+  maxFlowId: Statement<[], number | null>;
+  countFlows: Statement<[], number>;
+  flowById: Statement<[number], FlowRow>;
+  summariesBefore: Statement<[number, number], SummaryRow>;
+  requestBodyMeta: Statement<[number], BodyMetaRow>;
+  responseBodyMeta: Statement<[number], BodyMetaRow>;
+  bodyData: Statement<[number, string], BodyDataRow>;
+  messagesAfter: Statement<[number, number, number], MessageRow>;
+  recentEvents: Statement<[number], EventRow>;
+  pageCount: Statement<[], number>;
+  freelistCount: Statement<[], number>;
+  pageSize: Statement<[], number>;
+}
+
+export interface WriteStatements {
+  upsertFlow: Statement<[FlowRow]>;
+  upsertBody: Statement<[number, string, string, Buffer]>;
+  insertMessage: Statement<[number, number, string, string, number, number, Buffer, number, number | null, string | null]>;
+  addMessageCount: Statement<[number, number]>;
+  insertEvent: Statement<[number, string, string | null, number | null, string | null, string]>;
+  deleteOldestFlows: Statement<[number]>;
+  deleteFlowsStartedBefore: Statement<[number, number]>;
+  deleteEventsBefore: Statement<[number, number]>;
+  incrementalVacuum: Statement;
+  checkpoint: Statement;
+  deleteAllMessages: Statement;
+  deleteAllBodies: Statement;
+  deleteAllFlows: Statement;
+  deleteAllEvents: Statement;
+}
+
 /** Statements any connection may run, read-only ones included. */
-export function prepareReadStatements(db: Database.Database) {
+export function prepareReadStatements(db: Database.Database): ReadStatements {
   return {
     maxFlowId: db.prepare<[], number | null>('SELECT max(id) FROM flows').pluck(),
     countFlows: db.prepare<[], number>('SELECT count(*) FROM flows').pluck(),
@@ -67,7 +104,7 @@ export function prepareReadStatements(db: Database.Database) {
 }
 
 /** Statements of the one writing connection (the batched writer, retention and clear). */
-export function prepareWriteStatements(db: Database.Database) {
+export function prepareWriteStatements(db: Database.Database): WriteStatements {
   return {
     upsertFlow: db.prepare<[FlowRow]>(UPSERT_FLOW_SQL),
     upsertBody: db.prepare<[number, string, string, Buffer]>(
@@ -93,7 +130,7 @@ export function prepareWriteStatements(db: Database.Database) {
     deleteEventsBefore: db.prepare<[number, number]>(
       'DELETE FROM events WHERE id IN (SELECT id FROM events WHERE time < ? ORDER BY time LIMIT ?)',
     ),
-    incrementalVacuum: db.prepare('PRAGMA incremental_vacuum'),
+    incrementalVacuum: db.prepare(`PRAGMA incremental_vacuum(${VACUUM_PAGES_PER_STEP})`),
     checkpoint: db.prepare('PRAGMA wal_checkpoint(PASSIVE)'),
     deleteAllMessages: db.prepare('DELETE FROM ws_messages'),
     deleteAllBodies: db.prepare('DELETE FROM bodies'),
@@ -101,6 +138,3 @@ export function prepareWriteStatements(db: Database.Database) {
     deleteAllEvents: db.prepare('DELETE FROM events'),
   };
 }
-
-export type ReadStatements = ReturnType<typeof prepareReadStatements>;
-export type WriteStatements = ReturnType<typeof prepareWriteStatements>;

@@ -47,7 +47,7 @@ export function describeWriteError(
   } else if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
     message = `${file} is damaged (${reason}); ${keeping}. Stop Flowscope and move the file aside to start a new store.`;
   } else {
-    message = `Writing ${file} failed (${code}: ${reason}); ${keeping}. Flowscope retries every moment.`;
+    message = `Writing ${file} failed (${code}: ${reason}); ${keeping}. Flowscope keeps retrying; if this persists, restart it with another database file.`;
   }
   return { code, message, at: Date.now() };
 }

@@ -1,0 +1,237 @@
+import fs from 'node:fs';
+import type Database from 'better-sqlite3';
+import type { ConnectionEvent, Flow, WsMessage } from '../../src-shared/model/flow.js';
+import type { PreparedBody } from './body-codec.js';
+import { openDatabase } from './database.js';
+import * as reader from './reader.js';
+import { Retention, type Disposable, type RetentionCaps } from './retention.js';
+import {
+  prepareReadStatements,
+  prepareWriteStatements,
+  type ReadStatements,
+  type WriteStatements,
+} from './statements.js';
+import { BatchWriter, type DroppedCounts } from './writer.js';
+import type { WriteError } from './write-errors.js';
+
+export { prepareBody, type PreparedBody } from './body-codec.js';
+export type { BodySide, FlowPage, StoredBody } from './reader.js';
+export type { Disposable, RetentionCaps } from './retention.js';
+export type { DroppedCounts } from './writer.js';
+export type { WriteError } from './write-errors.js';
+
+export interface FlowStoreOptions {
+  /** Open for reading only (the CLI's list/show while a proxy writes). */
+  readonly?: boolean;
+  /** Records queued at most; beyond it whole records are dropped (and counted). Default 50,000. */
+  maxQueueItems?: number;
+  /** Body and payload bytes queued at most; beyond it bodies are dropped first. Default 256 MiB. */
+  maxQueueBytes?: number;
+  /** How long a record waits at most before its batch is committed. Default 50 ms. */
+  batchIntervalMs?: number;
+  /** Records per transaction; a full batch is committed on the next event-loop turn. Default 500. */
+  batchSize?: number;
+}
+
+export interface StoreStats {
+  queued: number;
+  queuedBytes: number;
+  dropped: DroppedCounts;
+  lastWriteError: WriteError | null;
+  flowCount: number;
+  /** The database file plus its WAL. */
+  dbSizeBytes: number;
+}
+
+interface Writable {
+  writer: BatchWriter;
+  statements: WriteStatements;
+  retention: Retention;
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number of 1 or more, not ${value}.`);
+  return value;
+}
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The flow store: SQLite is the single source of truth. Capture enqueues (never waits on disk);
+ * readers query committed rows. On a writable store every read first commits what is queued, so a
+ * flow that capture has announced can always be read back.
+ */
+export class FlowStore {
+  private readonly retentionTasks = new Set<Disposable>();
+  private nextId: number;
+  private closed = false;
+
+  private constructor(
+    readonly file: string,
+    private readonly db: Database.Database,
+    private readonly read: ReadStatements,
+    private readonly writable: Writable | null,
+  ) {
+    this.nextId = (read.maxFlowId.get() ?? 0) + 1;
+  }
+
+  static open(file: string, options: FlowStoreOptions = {}): FlowStore {
+    const writerOptions = {
+      maxQueueItems: positiveInteger('maxQueueItems', options.maxQueueItems, 50_000),
+      maxQueueBytes: positiveInteger('maxQueueBytes', options.maxQueueBytes, 256 * 1024 * 1024),
+      batchIntervalMs: positiveInteger('batchIntervalMs', options.batchIntervalMs, 50),
+      batchSize: positiveInteger('batchSize', options.batchSize, 500),
+    };
+    const readonly = options.readonly === true;
+    const db = openDatabase(file, { readonly });
+    try {
+      const read = prepareReadStatements(db);
+      if (readonly) return new FlowStore(file, db, read, null);
+      const statements = prepareWriteStatements(db);
+      const writer = new BatchWriter(db, statements, file, writerOptions);
+      return new FlowStore(file, db, read, { writer, statements, retention: new Retention(read, statements) });
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  get readonly(): boolean {
+    return this.writable === null;
+  }
+
+  /** Ids are handed out here, before the row exists, so messages can name their flow at once. */
+  allocateFlowId(): number {
+    this.writer();
+    return this.nextId++;
+  }
+
+  /** Inserts the flow, or replaces it (and the bodies given) when its id was written before. */
+  enqueueFlow(flow: Flow, bodies?: { request?: PreparedBody; response?: PreparedBody }): void {
+    this.writer().addFlow(flow, bodies);
+  }
+
+  /** Enqueue a message after its flow: a message whose flow is not stored is dropped (counted). */
+  enqueueWsMessage(msg: WsMessage): void {
+    this.writer().addMessage(msg);
+  }
+
+  enqueueEvent(ev: Omit<ConnectionEvent, 'id'>): void {
+    this.writer().addEvent(ev);
+  }
+
+  /** Commits everything queued now. A write error is kept in stats(), not thrown. */
+  flush(): void {
+    this.writable?.writer.flush();
+  }
+
+  stats(): StoreStats {
+    this.mustBeOpen();
+    const writer = this.writable?.writer;
+    return {
+      queued: writer?.queued ?? 0,
+      queuedBytes: writer?.queuedBytes ?? 0,
+      dropped: { ...(writer?.dropped ?? { flows: 0, bodies: 0, messages: 0, events: 0 }) },
+      lastWriteError: writer?.lastWriteError ?? null,
+      flowCount: this.read.countFlows.get()!,
+      dbSizeBytes: fileSize(this.file) + fileSize(`${this.file}-wal`),
+    };
+  }
+
+  pageSummaries(query: { beforeId?: number; limit: number }): reader.FlowPage {
+    return reader.pageSummaries(this.beforeRead(), query);
+  }
+
+  getFlow(id: number): Flow | null {
+    return reader.getFlow(this.beforeRead(), id);
+  }
+
+  getBody(flowId: number, side: reader.BodySide, options?: { decoded?: boolean }): reader.StoredBody | null {
+    return reader.getBody(this.beforeRead(), flowId, side, options);
+  }
+
+  getWsMessages(flowId: number, query: { afterSeq?: number; limit: number }): WsMessage[] {
+    return reader.getWsMessages(this.beforeRead(), flowId, query);
+  }
+
+  countFlows(): number {
+    return this.beforeRead().countFlows.get()!;
+  }
+
+  listEvents(query: { limit: number }): ConnectionEvent[] {
+    return reader.listEvents(this.beforeRead(), query);
+  }
+
+  /** Deletes every flow, message and event, including those still queued. Ids keep counting up. */
+  clear(): void {
+    const { writer, statements, retention } = this.mustWrite();
+    writer.discard();
+    this.db.transaction(() => {
+      statements.deleteAllMessages.run();
+      statements.deleteAllBodies.run();
+      statements.deleteAllFlows.run();
+      statements.deleteAllEvents.run();
+    }).immediate();
+    retention.reclaimFreePages();
+  }
+
+  /** Deletes the oldest flows until every cap holds; returns how many were deleted. */
+  applyRetention(caps: RetentionCaps): number {
+    const { writer, retention } = this.mustWrite();
+    writer.flush();
+    return retention.apply(caps);
+  }
+
+  /** Applies the caps every intervalMs in the background, in small chunks; dispose() stops it. */
+  startRetention(caps: RetentionCaps, intervalMs: number): Disposable {
+    const task = this.mustWrite().retention.start(caps, intervalMs);
+    const handle: Disposable = {
+      dispose: () => {
+        task.dispose();
+        this.retentionTasks.delete(handle);
+      },
+    };
+    this.retentionTasks.add(handle);
+    return handle;
+  }
+
+  /** Commits what is queued, stops timers and background retention, and closes the database. */
+  close(): void {
+    if (this.closed) return;
+    for (const task of [...this.retentionTasks]) task.dispose();
+    this.writable?.writer.close();
+    this.closed = true;
+    this.db.close();
+  }
+
+  private mustBeOpen(): void {
+    if (this.closed) throw new Error(`The flow store ${this.file} is closed.`);
+  }
+
+  private mustWrite(): Writable {
+    this.mustBeOpen();
+    this.writer();
+    return this.writable!;
+  }
+
+  /** Enqueueing after close() is not an error (capture may deliver late events); it counts as dropped. */
+  private writer(): BatchWriter {
+    if (!this.writable) throw new Error(`The flow store ${this.file} was opened read-only; it cannot be written.`);
+    return this.writable.writer;
+  }
+
+  private beforeRead(): ReadStatements {
+    this.mustBeOpen();
+    const writer = this.writable?.writer;
+    // Read-your-writes: commit the queue first, unless the disk is refusing writes right now.
+    if (writer && writer.queued > 0 && writer.lastWriteError === null) writer.flush();
+    return this.read;
+  }
+}
