@@ -5,7 +5,7 @@
 import net from 'node:net';
 import * as mockttp from 'mockttp';
 import { Capture, type CaptureSink } from './capture.js';
-import { withListenHost } from './mockttp-internals.js';
+import { keepRequestBodiesStreamable, withListenHost } from './mockttp-internals.js';
 import { passThroughSteps } from './passthrough-steps.js';
 
 export interface EngineOptions {
@@ -43,6 +43,7 @@ export class PortInUseError extends Error {
 export const DEFAULT_RESPONSE_TIMEOUT_MS = 60_000;
 
 export async function startEngine(options: EngineOptions, sink: CaptureSink): Promise<Engine> {
+  keepRequestBodiesStreamable();
   const server = mockttp.getLocal({
     https: { cert: options.ca.certPem, key: options.ca.keyPem },
     http2: true,

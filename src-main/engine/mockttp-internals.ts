@@ -34,6 +34,7 @@ export const wsStepImpls: { WsStepLookup: Record<string, Any>; PassThroughWebSoc
   internal('rules/websockets/websocket-step-impls.js');
 export const wsStepDefinitions: { PassThroughWebSocketStep: Any } =
   internal('rules/websockets/websocket-step-definitions.js');
+const requestUtils: { preprocessRequest: (...args: Any[]) => Any } = internal('util/request-utils.js');
 export const abortErrorModule: { AbortError: new (...args: Any[]) => Error } = internal('util/abort-error.js');
 
 const listenHost = new AsyncLocalStorage<string>();
@@ -56,4 +57,33 @@ export function withListenHost<T>(host: string, start: () => Promise<T>): Promis
     listenPatched = true;
   }
   return listenHost.run(host, start);
+}
+
+let bodyStreamPatched = false;
+
+/**
+ * mockttp resolves a body larger than its maxBodySize as empty, and any body.asStream() made after
+ * that streams nothing, so a large upload would reach the origin empty. We make the stream the
+ * passthrough step reads at preprocessing time, before any data has arrived, and hand it out on
+ * the first later call. (Our rules have one matcher that never reads the body, and one step.)
+ */
+export function keepRequestBodiesStreamable(): void {
+  if (bodyStreamPatched) return;
+  bodyStreamPatched = true;
+  const original = requestUtils.preprocessRequest;
+  requestUtils.preprocessRequest = (...args: Any[]) => {
+    const request = original(...args);
+    const body = request?.body;
+    if (body) {
+      const early = body.asStream();
+      const later = body.asStream.bind(body);
+      let handedOut = false;
+      body.asStream = () => {
+        if (handedOut) return later();
+        handedOut = true;
+        return early;
+      };
+    }
+    return request;
+  };
 }

@@ -52,7 +52,7 @@ export function runMigrations(db: Database.Database, file: string): number[] {
         migration.name,
         Date.now(),
       );
-    }).immediate();
+    })(); // Deferred, not IMMEDIATE: BEGIN IMMEDIATE writes the header, after which auto_vacuum is ignored.
     ran.push(migration.id);
   }
   return ran;

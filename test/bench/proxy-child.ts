@@ -1,0 +1,119 @@
+/**
+ * One proxy under test, alone in its process so that its RSS is its own and it has a core to
+ * itself rather than sharing the event loop with the load generator.
+ *
+ *   node proxy-child.js mockttp              bare mockttp passthrough, the baseline
+ *   node proxy-child.js flowscope DATA_DIR   Flowscope capturing into DATA_DIR
+ *
+ * Talks to the parent (run.js) in JSON lines on stdout; the parent's commands arrive over IPC.
+ * Upstream trust comes from NODE_EXTRA_CA_CERTS, set by the parent, the same for both proxies.
+ */
+import Database from 'better-sqlite3';
+import * as mockttp from 'mockttp';
+import { withListenHost } from '../../src-main/engine/mockttp-internals.js';
+import { startProxyRuntime } from '../../src-main/service/proxy-runtime.js';
+
+export type ChildCommand = { type: 'sample' } | { type: 'stop' };
+
+export type ChildReport =
+  | { type: 'ready'; port: number; caPem: string }
+  /** Peak RSS since the previous sample (or since start). */
+  | { type: 'rss'; peakRssBytes: number }
+  /** Peak RSS over the child's whole life; `flows` only from Flowscope. */
+  | { type: 'stopped'; peakRssBytes: number; flows: number | null };
+
+interface RunningProxy {
+  port: number;
+  caPem: string;
+  /** Stops the proxy; resolves to the number of stored flows, when there is a store. */
+  stop(): Promise<number | null>;
+}
+
+const RSS_SAMPLE_MS = 100;
+const HOST = '127.0.0.1';
+
+async function startBareMockttp(): Promise<RunningProxy> {
+  const ca = await mockttp.generateCACertificate();
+  const server = mockttp.getLocal({ https: { cert: ca.cert, key: ca.key }, recordTraffic: false });
+  await server.forAnyRequest().thenPassThrough();
+  await server.forAnyWebSocket().thenPassThrough();
+  // Same loopback-only listen as Flowscope's engine, so both are reached the same way.
+  await withListenHost(HOST, () => server.start(0));
+  return {
+    port: server.port,
+    caPem: ca.cert,
+    stop: async () => {
+      await server.stop();
+      return null;
+    },
+  };
+}
+
+async function startFlowscope(dataDir: string): Promise<RunningProxy> {
+  const runtime = await startProxyRuntime({ dataDir, host: HOST, port: 0, maxBodySize: 1024 * 1024 });
+  return {
+    port: runtime.engine.port,
+    caPem: runtime.ca.certPem,
+    stop: async () => {
+      // stop() drains capture and closes the store, so the count reads the file as finally written.
+      await runtime.stop();
+      const db = new Database(runtime.databasePath, { readonly: true });
+      try {
+        return db.prepare<[], number>('SELECT count(*) FROM flows').pluck().get() ?? 0;
+      } finally {
+        db.close();
+      }
+    },
+  };
+}
+
+function report(message: ChildReport): Promise<void> {
+  return new Promise((resolve) => process.stdout.write(`${JSON.stringify(message)}\n`, () => resolve()));
+}
+
+async function main(): Promise<void> {
+  const [mode, dataDir] = process.argv.slice(2);
+  let proxy: RunningProxy;
+  if (mode === 'mockttp') proxy = await startBareMockttp();
+  else if (mode === 'flowscope' && dataDir) proxy = await startFlowscope(dataDir);
+  else throw new Error('Usage: proxy-child.js mockttp | proxy-child.js flowscope DATA_DIR');
+
+  let windowPeak = process.memoryUsage().rss;
+  let lifetimePeak = windowPeak;
+  const sampleRss = () => {
+    const rss = process.memoryUsage().rss;
+    windowPeak = Math.max(windowPeak, rss);
+    lifetimePeak = Math.max(lifetimePeak, rss);
+  };
+  const sampler = setInterval(sampleRss, RSS_SAMPLE_MS);
+
+  let stopping = false;
+  const stop = async (reportBack: boolean) => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(sampler);
+    sampleRss();
+    const flows = await proxy.stop();
+    if (reportBack) await report({ type: 'stopped', peakRssBytes: lifetimePeak, flows });
+    // Exit rather than wait for idle keep-alive timers inside mockttp to run out.
+    process.exit(0);
+  };
+
+  process.on('message', (command: ChildCommand) => {
+    if (command.type === 'sample') {
+      sampleRss();
+      void report({ type: 'rss', peakRssBytes: windowPeak });
+      windowPeak = process.memoryUsage().rss;
+    } else if (command.type === 'stop') {
+      void stop(true);
+    }
+  });
+  // The parent is gone (crashed, or Ctrl+C): shut down rather than linger as an orphan.
+  process.on('disconnect', () => void stop(false));
+  await report({ type: 'ready', port: proxy.port, caPem: proxy.caPem });
+}
+
+main().catch((error: unknown) => {
+  console.error(`Proxy child (${process.argv[2] ?? '?'}) failed:`, error);
+  process.exit(1);
+});

@@ -1,0 +1,161 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Flow, WsMessage } from '../../src-shared/model/flow.js';
+import { FlowStore, type PreparedBody } from '../../src-main/store/index.js';
+
+let dir: string;
+let file: string;
+const open: FlowStore[] = [];
+
+function openStore(options?: Parameters<typeof FlowStore.open>[1]): FlowStore {
+  const store = FlowStore.open(file, options);
+  open.push(store);
+  return store;
+}
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowscope-writer-'));
+  file = path.join(dir, 'flows.db');
+});
+
+afterEach(() => {
+  for (const store of open.splice(0)) store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const body = (size: number): PreparedBody => ({ storage: 'raw', data: crypto.randomBytes(size), decodedSize: size });
+
+function makeFlow(id: number, bodySize = 0): Flow {
+  const info = { wireSize: bodySize, decodedSize: bodySize, capturedSize: bodySize, truncated: false, dropped: false, contentType: null, contentEncoding: null };
+  return {
+    id, kind: 'http', startedAt: 1_700_000_000_000 + id, endedAt: null, durationMs: null, method: 'GET',
+    url: `http://example.test/${id}`, scheme: 'http', host: 'example.test', port: 80, path: `/${id}`, httpVersion: '1.1',
+    statusCode: 200, statusMessage: 'OK', requestHeaders: [['Host', 'example.test']], responseHeaders: [],
+    requestBody: info, responseBody: info, clientIp: null, clientPort: null, serverIp: null, serverPort: null,
+    tls: null, error: null,
+    timings: { start: 0, dns: null, connect: null, requestBodyReceived: null, responseHeaders: null, end: null, aborted: null, wsAccepted: null, wsClosed: null },
+    tags: [],
+  };
+}
+
+function message(flowId: number, seq: number, payloadSize: number): WsMessage {
+  return {
+    flowId, seq, direction: 'client-to-server', type: 'binary', time: 1, size: payloadSize,
+    payload: crypto.randomBytes(payloadSize), truncated: false, closeCode: null, closeReason: null,
+  };
+}
+
+/** Fault injection: max_page_count is per connection, so it has to be set on the store's own. */
+function connectionOf(store: FlowStore): Database.Database {
+  return (store as unknown as { db: Database.Database }).db;
+}
+
+describe('batched writer', () => {
+  it('never writes inside enqueue, and commits everything on flush', () => {
+    const store = openStore({ batchSize: 500 });
+    const reader = openStore({ readonly: true });
+    for (let i = 0; i < 1_200; i++) store.enqueueFlow(makeFlow(store.allocateFlowId()));
+    expect(reader.countFlows()).toBe(0);
+    expect(store.stats().queued).toBe(1_200);
+    store.flush();
+    expect(reader.countFlows()).toBe(1_200);
+    expect(store.stats().queued).toBe(0);
+  });
+
+  it('commits on its own within the batch interval, without flush', async () => {
+    const store = openStore({ batchIntervalMs: 50 });
+    const reader = openStore({ readonly: true });
+    const started = performance.now();
+    for (let i = 0; i < 10; i++) store.enqueueFlow(makeFlow(store.allocateFlowId()));
+    await vi.waitFor(() => expect(reader.countFlows()).toBe(10), { timeout: 200, interval: 5 });
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+
+  it('commits a full batch on the next turn of the event loop', async () => {
+    const store = openStore({ batchSize: 100, batchIntervalMs: 10_000 });
+    const reader = openStore({ readonly: true });
+    for (let i = 0; i < 250; i++) store.enqueueFlow(makeFlow(store.allocateFlowId()));
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(reader.countFlows()).toBe(200);
+  });
+
+  it('drops bodies and payloads first when over the byte bound, and counts them', () => {
+    const store = openStore({ maxQueueBytes: 10_000 });
+    for (let i = 0; i < 5; i++) {
+      const id = store.allocateFlowId();
+      store.enqueueFlow(makeFlow(id, 4_000), { request: body(4_000) });
+    }
+    store.enqueueWsMessage(message(1, 0, 4_000));
+    expect(store.stats()).toMatchObject({ queued: 6, queuedBytes: 8_000, dropped: { flows: 0, bodies: 4, messages: 0, events: 0 } });
+    store.flush();
+    expect(store.getFlow(2)?.requestBody).toMatchObject({ dropped: false, capturedSize: 4_000 });
+    expect(store.getFlow(3)?.requestBody).toMatchObject({ dropped: true, capturedSize: 0, wireSize: 4_000 });
+    expect(store.getBody(2, 'request')?.bytes.length).toBe(4_000);
+    expect(store.getBody(3, 'request')).toMatchObject({ bytes: Buffer.alloc(0), decodeError: expect.stringContaining('queue was full') });
+    expect(store.getWsMessages(1, { limit: 5 })).toMatchObject([{ size: 4_000, truncated: true, payload: Buffer.alloc(0) }]);
+    expect(store.stats()).toMatchObject({ queued: 0, queuedBytes: 0, flowCount: 5 });
+  });
+
+  it('drops whole records only when over the item bound, counted by kind', () => {
+    const store = openStore({ maxQueueItems: 5 });
+    for (let i = 0; i < 8; i++) store.enqueueFlow(makeFlow(store.allocateFlowId()));
+    store.enqueueWsMessage(message(1, 0, 10));
+    store.enqueueEvent({ time: 1, type: 'CLIENT_ERROR', clientIp: null, clientPort: null, host: null, message: 'x' });
+    expect(store.stats().dropped).toEqual({ flows: 3, bodies: 0, messages: 1, events: 1 });
+    store.flush();
+    expect(store.countFlows()).toBe(5);
+  });
+
+  it('skips and counts a record the database rejects, without blocking the rest', () => {
+    const store = openStore();
+    store.enqueueWsMessage(message(77, 0, 10)); // its flow was never written
+    store.enqueueFlow(makeFlow(store.allocateFlowId()));
+    store.flush();
+    expect(store.stats()).toMatchObject({ queued: 0, flowCount: 1, lastWriteError: null, dropped: { messages: 1 } });
+  });
+
+  it('keeps what it cannot write when the disk is full, says so, and commits it once there is room', async () => {
+    const store = openStore({ maxQueueItems: 300, batchSize: 100, batchIntervalMs: 10 });
+    for (let i = 0; i < 10; i++) store.enqueueFlow(makeFlow(store.allocateFlowId()));
+    store.flush();
+    const db = connectionOf(store);
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+
+    for (let i = 0; i < 500; i++) store.enqueueFlow(makeFlow(store.allocateFlowId(), 2_000), { response: body(2_000) });
+    store.flush();
+    const failing = store.stats();
+    expect(failing).toMatchObject({ queued: 300, flowCount: 10, dropped: { flows: 200, bodies: 0 } });
+    expect(failing.lastWriteError).toMatchObject({ code: 'SQLITE_FULL', at: expect.any(Number) });
+    expect(failing.lastWriteError?.message).toBe(
+      `The disk holding ${file} is full; captured flows are being kept in memory and dropped beyond 300 records ` +
+        'or 256 MiB of bodies. Free space or set a retention cap.',
+    );
+    // Committed flows stay readable while writes fail.
+    expect(store.getFlow(10)?.path).toBe('/10');
+    expect(store.pageSummaries({ limit: 3 }).items.map((s) => s.id)).toEqual([10, 9, 8]);
+
+    db.pragma('max_page_count = 1073741823');
+    await vi.waitFor(() => expect(store.stats().queued).toBe(0), { timeout: 3_000, interval: 20 });
+    expect(store.stats()).toMatchObject({ lastWriteError: null, flowCount: 310 });
+    expect(store.getBody(310, 'response')?.bytes.length).toBe(2_000);
+  });
+
+  it('keeps up with capture: thousands of flows with bodies per second', () => {
+    const store = openStore();
+    const bodies = Array.from({ length: 64 }, () => body(1_024));
+    const count = 20_000;
+    const started = performance.now();
+    for (let i = 0; i < count; i++) {
+      store.enqueueFlow(makeFlow(store.allocateFlowId(), 1_024), { request: bodies[i % 64], response: bodies[(i + 1) % 64] });
+    }
+    store.flush();
+    const perSecond = count / ((performance.now() - started) / 1000);
+    expect(store.countFlows()).toBe(count);
+    // About 40,000/s on the 2-core build machine; the bound leaves room for a busy CI box.
+    expect(perSecond).toBeGreaterThan(5_000);
+  });
+});
