@@ -95,18 +95,25 @@ class FlowscopePassThroughStepImpl extends requestStepImpls.PassThroughStepImpl 
       clientRes.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-flowscope-error': error.type });
       clientRes.end(body);
     };
-    const timer = setTimeout(() => {
-      if (!clientRes.headersSent) {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        if (clientRes.headersSent) return;
         fail({ type: 'TIMEOUT', message: `No response headers within ${this.settings.responseTimeoutMs} ms` });
-      }
-    }, this.settings.responseTimeoutMs);
+        // Return at once so mockttp records our 504 as the response rather than an abort.
+        resolve();
+      }, this.settings.responseTimeoutMs);
+    });
+    const handled: Promise<void> = super.handle(clientReq, clientRes, options);
     try {
-      await super.handle(clientReq, clientRes, options);
+      await Promise.race([handled, timedOut]);
     } catch (error) {
       if (error instanceof abortErrorModule.AbortError) throw error;
       fail(classifyUpstreamError(error));
     } finally {
       clearTimeout(timer);
+      // After a timeout the upstream request is aborted and this rejects; nobody waits for it.
+      handled.catch(() => undefined);
     }
   }
 }

@@ -6,7 +6,7 @@ import { checkSchema, runMigrations } from './migrations/runner.js';
 /** How long a statement waits for another connection's lock before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5_000;
 /** After a checkpoint, the WAL file is cut back to this size instead of keeping its peak size. */
-const JOURNAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
+const JOURNAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024;
 
 export interface OpenDatabaseOptions {
   readonly?: boolean;

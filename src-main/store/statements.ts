@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { EventRow, FlowRow, MessageRow, SummaryRow } from './rows.js';
 
-/** Retention hands free pages back to the file system this many at a time (4 MiB of 4 KiB pages). */
-export const VACUUM_PAGES_PER_STEP = 1024;
+/** Retention hands free pages back to the file system this many at a time (1 MiB of 4 KiB pages), so one step writes only a few MiB of WAL. */
+export const VACUUM_PAGES_PER_STEP = 256;
 
 /** Every column the writer sets on `flows` (all but message_count, which only messages change). */
 const FLOW_COLUMNS = [

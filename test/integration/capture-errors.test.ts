@@ -1,0 +1,111 @@
+import tls from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  refusedPort, startBadTlsOrigin, startHangingOrigin, startHttpOrigin, startHttpsOrigin, startResettingOrigin,
+  type HttpOrigin, type OriginServer,
+} from '../fixtures/index.js';
+import { connectTunnel, requestViaProxy } from '../fixtures/proxy-clients.js';
+import { startTestProxy, waitFor, type TestProxy } from './harness.js';
+
+let proxy: TestProxy;
+let origins: OriginServer[] = [];
+
+beforeAll(async () => {
+  proxy = await startTestProxy({ responseTimeoutMs: 1000 });
+});
+
+afterAll(async () => {
+  await Promise.all([proxy?.close(), ...origins.map((o) => o.close())]);
+});
+
+async function track<T extends OriginServer>(origin: Promise<T>): Promise<T> {
+  const started = await origin;
+  origins.push(started);
+  return started;
+}
+
+async function newestFlowAfter(before: number) {
+  return (await proxy.flows(before + 1))[0]!;
+}
+
+describe('failed upstreams answer 502/504 with an explanation and still leave a flow', () => {
+  it('refused connection', async () => {
+    const port = await refusedPort();
+    const before = proxy.runtime.store.countFlows();
+    const res = await requestViaProxy(proxy.proxyUrl, `http://127.0.0.1:${port}/x`);
+    expect(res.status).toBe(502);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.body.toString()).toContain('the connection was refused');
+    const flow = await newestFlowAfter(before);
+    expect(flow.error?.type).toBe('CONNECTION_REFUSED');
+    expect(flow.statusCode).toBe(502);
+  });
+
+  it('reset connection', async () => {
+    const origin = await track(startResettingOrigin());
+    const before = proxy.runtime.store.countFlows();
+    const res = await requestViaProxy(proxy.proxyUrl, `${origin.url}/x`);
+    expect(res.status).toBe(502);
+    expect((await newestFlowAfter(before)).error?.type).toBe('CONNECTION_RESET');
+  });
+
+  it('hung origin times out with 504', async () => {
+    const origin = await track(startHangingOrigin());
+    const before = proxy.runtime.store.countFlows();
+    const started = Date.now();
+    const res = await requestViaProxy(proxy.proxyUrl, `${origin.url}/x`);
+    expect(res.status).toBe(504);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    const flow = await newestFlowAfter(before);
+    expect(flow.error?.type).toBe('TIMEOUT');
+    expect(flow.statusCode).toBe(504);
+  });
+
+  it('origin with an untrusted certificate is a TLS_ERROR, never passed through unverified', async () => {
+    const origin = await track(startBadTlsOrigin());
+    const before = proxy.runtime.store.countFlows();
+    const res = await requestViaProxy(proxy.proxyUrl, `${origin.url}/x`, { ca: proxy.ca });
+    expect(res.status).toBe(502);
+    expect(res.body.toString()).toContain('certificate');
+    expect((await newestFlowAfter(before)).error?.type).toBe('TLS_ERROR');
+  });
+
+  it('unresolvable host is a DNS_ERROR', async () => {
+    const before = proxy.runtime.store.countFlows();
+    const res = await requestViaProxy(proxy.proxyUrl, 'http://flowscope-test.invalid/x');
+    expect(res.status).toBe(502);
+    expect((await newestFlowAfter(before)).error?.type).toBe('DNS_ERROR');
+  });
+
+  it('client going away is ABORTED', async () => {
+    const origin = await track(startHttpOrigin()) as HttpOrigin;
+    const before = proxy.runtime.store.countFlows();
+    await expect(Promise.race([
+      requestViaProxy(proxy.proxyUrl, `${origin.url}/slow?ms=2000`).then(() => 'answered'),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('gave up')), 200)),
+    ])).rejects.toThrow('gave up');
+    // The race above leaves the request open: close every socket to the proxy by stopping the origin's wait.
+    await origin.close();
+    const flow = await newestFlowAfter(before);
+    expect(['ABORTED', 'CONNECTION_RESET']).toContain(flow.error?.type);
+  });
+});
+
+describe('clients that do not trust the CA', () => {
+  it('leave a CLIENT_TLS_ERROR event', async () => {
+    const origin = await track(startHttpsOrigin());
+    const tunnel = await connectTunnel(proxy.proxyUrl, '127.0.0.1', origin.port);
+    const failure = await new Promise<Error>((resolve) => {
+      const socket = tls.connect({ socket: tunnel, servername: 'localhost' });
+      socket.once('error', resolve);
+      socket.once('secureConnect', () => resolve(new Error('unexpectedly trusted')));
+    });
+    expect(failure.message).toMatch(/self.signed|unable to verify|certificate/i);
+    const event = await waitFor(() => {
+      proxy.runtime.store.flush();
+      return proxy.runtime.store.listEvents({ limit: 10 }).find((e) => e.type === 'CLIENT_TLS_ERROR');
+    }, 'a CLIENT_TLS_ERROR event');
+    expect(event.host).toBe('localhost');
+    expect(event.message).toContain('Flowscope CA');
+  });
+});
