@@ -167,14 +167,19 @@ function hookWebSocket(engineId: string, ws: HookableWs, hooks: StepHooks) {
       original(data, ...rest);
     };
   }
-  // The first close forwarded is the one that started the closing handshake; the echo that
-  // follows is answered by the ws library itself, so it is not reported twice.
+  // Report the close frame that started the closing handshake, once. The ws library answers a
+  // received close frame by calling close() itself (with _closeFrameReceived set): that call is the
+  // peer's close echoed, so its direction is the other way.
   let closeReported = false;
-  const hookClose = (socket: HookableWs, direction: WsDirection) => {
+  const hookClose = (socket: HookableWs, sendsTowards: WsDirection) => {
     const close = socket.close.bind(socket);
     socket.close = (code?: number, reason?: unknown) => {
       if (!closeReported) {
         closeReported = true;
+        const echoed = (socket as { _closeFrameReceived?: boolean })._closeFrameReceived === true;
+        const direction: WsDirection = echoed
+          ? (sendsTowards === 'server-to-client' ? 'client-to-server' : 'server-to-client')
+          : sendsTowards;
         report(direction, 'close', reason, { closeCode: code, closeReason: reason === undefined ? '' : asBuffer(reason).toString('utf8') });
       }
       close(code, reason);

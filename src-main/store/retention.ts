@@ -83,7 +83,7 @@ export class Retention {
   /** Hands every free page back to the file system (after clear()), then checkpoints the WAL. */
   reclaimFreePages(): void {
     for (let free = this.read.freelistCount.get()!; free > 0; ) {
-      this.write.incrementalVacuum.run();
+      this.write.incrementalVacuum();
       const left = this.read.freelistCount.get()!;
       if (left >= free) break;
       free = left;
@@ -121,7 +121,7 @@ export class Retention {
     }
     if (free > 0 && pages * pageSize > maxDbBytes) {
       // Freed pages only make the file smaller once vacuumed (auto_vacuum is INCREMENTAL).
-      this.write.incrementalVacuum.run();
+      this.write.incrementalVacuum();
       // A store made without auto_vacuum cannot shrink this way; stop rather than spin.
       return this.read.freelistCount.get()! < free ? 0 : null;
     }

@@ -67,7 +67,8 @@ export interface WriteStatements {
   deleteOldestFlows: Statement<[number]>;
   deleteFlowsStartedBefore: Statement<[number, number]>;
   deleteEventsBefore: Statement<[number, number]>;
-  incrementalVacuum: Statement;
+  /** Frees up to VACUUM_PAGES_PER_STEP pages (a function: see prepareWriteStatements). */
+  incrementalVacuum: () => void;
   checkpoint: Statement;
   deleteAllMessages: Statement;
   deleteAllBodies: Statement;
@@ -130,7 +131,9 @@ export function prepareWriteStatements(db: Database.Database): WriteStatements {
     deleteEventsBefore: db.prepare<[number, number]>(
       'DELETE FROM events WHERE id IN (SELECT id FROM events WHERE time < ? ORDER BY time LIMIT ?)',
     ),
-    incrementalVacuum: db.prepare(`PRAGMA incremental_vacuum(${VACUUM_PAGES_PER_STEP})`),
+    // Not a prepared statement: better-sqlite3's run() steps once, which frees one page; exec()
+    // steps this pragma to completion.
+    incrementalVacuum: () => void db.exec(`PRAGMA incremental_vacuum(${VACUUM_PAGES_PER_STEP})`),
     checkpoint: db.prepare('PRAGMA wal_checkpoint(PASSIVE)'),
     deleteAllMessages: db.prepare('DELETE FROM ws_messages'),
     deleteAllBodies: db.prepare('DELETE FROM bodies'),

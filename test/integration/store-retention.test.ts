@@ -92,7 +92,8 @@ describe('retention', () => {
     for (const size of sizes) expect(size).toBeLessThanOrEqual(cap * 1.1);
     expect(store.countFlows()).toBeGreaterThan(300);
     expect(store.countFlows()).toBeLessThan(600);
-    expect(store.stats().dbSizeBytes).toBeLessThan(cap + 20 * 1024 * 1024);
+    // The WAL comes on top: journal_size_limit cuts it back to 4 MiB after each checkpoint.
+    expect(store.stats().dbSizeBytes).toBeLessThanOrEqual(cap * 1.1 + 5 * 1024 * 1024);
   });
 
   it('shrinks a file that is already over maxDbBytes', () => {

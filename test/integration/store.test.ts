@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -221,13 +222,16 @@ describe('FlowStore', () => {
   it('clears every flow, body, message and event, queued ones included', async () => {
     const store = openStore();
     const id = store.allocateFlowId();
-    store.enqueueFlow(makeFlow(id), { response: await prepareBody(Buffer.alloc(100_000, 'a'), { contentEncoding: null, truncated: false }) });
+    const random = crypto.randomBytes(2 * 1024 * 1024);
+    store.enqueueFlow(makeFlow(id), { response: await prepareBody(random, { contentEncoding: null, truncated: false }) });
     store.enqueueWsMessage(makeMessage(id, 0));
     store.enqueueEvent({ time: 1, type: 'CLIENT_ERROR', clientIp: null, clientPort: null, host: null, message: 'x' });
     store.flush();
+    expect(store.stats().dbSizeBytes).toBeGreaterThan(2 * 1024 * 1024);
     store.enqueueFlow(makeFlow(store.allocateFlowId()));
     store.clear();
     store.flush();
+    expect(fs.statSync(file).size).toBeLessThan(256 * 1024);
     expect(store.countFlows()).toBe(0);
     expect(store.listEvents({ limit: 5 })).toEqual([]);
     expect(store.getWsMessages(id, { limit: 5 })).toEqual([]);

@@ -1,0 +1,249 @@
+/**
+ * `npm run bench`: the same load, in one run, straight to local origins, through a bare mockttp
+ * passthrough and through Flowscope capturing to SQLite. Throughput drifts 5-20% between runs on
+ * this machine, so the figure that matters is the Flowscope ÷ mockttp ratio measured side by side.
+ *
+ * BENCH_SECONDS (default 5) is the length of each measurement, BENCH_SOAK (default 200000) the
+ * number of requests in the soak. Exits 0 when numbers miss their targets (a benchmark informs);
+ * non-zero only when the bench itself broke.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import {
+  makeTestPki,
+  startHttpOrigin,
+  startHttpsOrigin,
+  startWsOrigin,
+  writeTestCaFile,
+  type HttpOrigin,
+  type WsOrigin,
+} from '../fixtures/index.js';
+import { runLoad, type LoadResult } from './load.js';
+import type { ChildCommand, ChildReport } from './proxy-child.js';
+import { SCENARIOS, SOAK_SCENARIO, type Origins, type Scenario, type Target } from './scenarios.js';
+
+const RATIO_TARGET = 0.85;
+const SOAK_RSS_TARGET_MIB = 300;
+const MIB = 1024 * 1024;
+const CHILD_SCRIPT = fileURLToPath(new URL('./proxy-child.js', import.meta.url));
+
+/** The parent's side of one proxy child (see proxy-child.ts for the other side). */
+class ProxyChild {
+  private pending: { type: ChildReport['type']; resolve: (report: ChildReport) => void; reject: (error: Error) => void } | null = null;
+  private stopRequested = false;
+  /** Set when the child exited without being asked to. */
+  crash: string | null = null;
+
+  private constructor(readonly label: string, private readonly child: ChildProcess) {
+    createInterface({ input: child.stdout! }).on('line', (line) => this.onLine(line));
+    child.on('exit', (code, signal) => {
+      if (this.stopRequested && code === 0) return;
+      this.crash = `The ${label} proxy child exited (${signal ?? `code ${code}`}) before it was asked to stop.`;
+      this.pending?.reject(new Error(this.crash));
+      this.pending = null;
+    });
+  }
+
+  static async start(label: string, args: string[], env: NodeJS.ProcessEnv): Promise<ProxyChild & { ready: Extract<ChildReport, { type: 'ready' }> }> {
+    const child = new ProxyChild(label, fork(CHILD_SCRIPT, args, { env, execArgv: [], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] }));
+    const ready = await child.next('ready');
+    return Object.assign(child, { ready });
+  }
+
+  /** Peak RSS since the previous call. */
+  async peakRssSinceLastSample(): Promise<number> {
+    const report = await this.request({ type: 'sample' }, 'rss');
+    return report.peakRssBytes;
+  }
+
+  async stop(): Promise<{ peakRssBytes: number; flows: number | null }> {
+    this.stopRequested = true;
+    return this.request({ type: 'stop' }, 'stopped');
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
+  }
+
+  private async request<T extends ChildReport['type']>(command: ChildCommand, reply: T): Promise<Extract<ChildReport, { type: T }>> {
+    const answer = this.next(reply);
+    this.child.send(command);
+    return answer;
+  }
+
+  private next<T extends ChildReport['type']>(type: T): Promise<Extract<ChildReport, { type: T }>> {
+    if (this.crash) return Promise.reject(new Error(this.crash));
+    return new Promise((resolve, reject) => {
+      this.pending = { type, resolve: resolve as (report: ChildReport) => void, reject };
+    });
+  }
+
+  private onLine(line: string): void {
+    let report: ChildReport | undefined;
+    try {
+      report = JSON.parse(line) as ChildReport;
+    } catch {
+      // mockttp logs some failures with console.log; pass them on rather than lose them.
+    }
+    if (report?.type && report.type === this.pending?.type) {
+      const { resolve } = this.pending;
+      this.pending = null;
+      resolve(report);
+    } else {
+      process.stderr.write(`[${this.label}] ${line}\n`);
+    }
+  }
+}
+
+function envNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}=${raw} is not a positive number. Unset it or give e.g. ${name}=${fallback}.`);
+  return value;
+}
+
+const COLUMNS = [
+  { title: 'Scenario', width: 34, left: true },
+  { title: 'Target', width: 10, left: true },
+  { title: 'Throughput', width: 14 },
+  { title: 'p50 ms', width: 8 },
+  { title: 'p99 ms', width: 8 },
+  { title: 'Errors', width: 7 },
+  { title: 'Peak RSS', width: 10 },
+];
+
+function row(cells: string[]): string {
+  return COLUMNS.map((column, i) => (column.left ? (cells[i] ?? '').padEnd(column.width) : (cells[i] ?? '').padStart(column.width))).join(' ');
+}
+
+const mib = (bytes: number) => `${(bytes / MIB).toFixed(0)} MiB`;
+const ms = (value: number) => (Number.isNaN(value) ? '-' : value.toFixed(1));
+
+function printResult(label: string, target: string, unit: string, result: LoadResult, rssBytes: number | null): void {
+  const rate = `${Math.round(result.opsPerSecond).toLocaleString('en-US')} ${unit}`;
+  console.log(row([label, target, rate, ms(result.p50Ms), ms(result.p99Ms), String(result.errors), rssBytes === null ? '-' : mib(rssBytes)]));
+  if (result.firstError) console.log(`    first error: ${result.firstError}`);
+}
+
+function flowsExpected(scenario: Scenario, result: LoadResult): number {
+  return scenario.flowPer === 'connection' ? result.workers : result.sent;
+}
+
+function printFlowCheck(stored: number | null, expected: number, errors: number): void {
+  const line = `flows stored: ${stored ?? 'unknown'} of ${expected} expected`;
+  if (stored === expected) console.log(`${line}  OK`);
+  else {
+    console.log(`\n!!! ${line}  MISMATCH: Flowscope lost or duplicated flows !!!`);
+    if (errors > 0) console.log(`    (${errors} client errors in those runs; failed requests may account for some of it)`);
+  }
+}
+
+async function main(): Promise<number> {
+  const seconds = envNumber('BENCH_SECONDS', 5);
+  const soakRequests = Math.round(envNumber('BENCH_SOAK', 200_000));
+  const workDir = mkdtempSync(join(tmpdir(), 'flowscope-bench-'));
+  const children: ProxyChild[] = [];
+  const servers: Array<HttpOrigin | WsOrigin> = [];
+  let trimTimer: NodeJS.Timeout | undefined;
+
+  const cleanup = async () => {
+    clearInterval(trimTimer);
+    for (const child of children) child.kill();
+    await Promise.all(servers.map((server) => server.close()));
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => {
+    console.error('\nInterrupted: stopping proxies and origins.');
+    void cleanup().finally(() => process.exit(130));
+  });
+
+  try {
+    // Both proxies trust the origins' CA the same cheap way: read once at start-up (see FACTS.md).
+    const childEnv = { ...process.env, NODE_EXTRA_CA_CERTS: writeTestCaFile(workDir) };
+    const [httpOrigin, httpsOrigin, wsOrigin] = await Promise.all([startHttpOrigin(), startHttpsOrigin(), startWsOrigin()]);
+    servers.push(httpOrigin, httpsOrigin, wsOrigin);
+    // The fixtures log every request and message for tests to inspect; here that would only grow.
+    trimTimer = setInterval(() => {
+      httpOrigin.requests.length = 0;
+      httpsOrigin.requests.length = 0;
+      wsOrigin.log.length = 0;
+    }, 1000);
+    const origins: Origins = { httpPort: httpOrigin.port, httpsPort: httpsOrigin.port, wsPort: wsOrigin.port, caPem: makeTestPki().caCertPem };
+
+    const startChild = async (label: string, args: string[]) => {
+      const child = await ProxyChild.start(label, args, childEnv);
+      children.push(child);
+      return child;
+    };
+    const mockttpChild = await startChild('mockttp', ['mockttp']);
+    const flowscopeChild = await startChild('flowscope', ['flowscope', join(workDir, 'flowscope')]);
+    const proxyTarget = (name: 'mockttp' | 'flowscope', child: typeof mockttpChild): Target => ({
+      name,
+      proxy: { host: '127.0.0.1', port: child.ready.port, caPem: child.ready.caPem },
+    });
+    const targets: Array<{ target: Target; child: ProxyChild | null }> = [
+      { target: { name: 'direct' }, child: null },
+      { target: proxyTarget('mockttp', mockttpChild), child: mockttpChild },
+      { target: proxyTarget('flowscope', flowscopeChild), child: flowscopeChild },
+    ];
+
+    console.log(`Flowscope benchmark: ${seconds} s per measurement, closed-loop workers, all on 127.0.0.1\n`);
+    console.log(row(COLUMNS.map((column) => column.title)));
+    let expectedFlows = 0;
+    let flowscopeErrors = 0;
+    for (const scenario of SCENARIOS) {
+      const label = `${scenario.name} c=${scenario.concurrency}`;
+      const rates = new Map<string, number>();
+      for (const { target, child } of targets) {
+        if (child) await child.peakRssSinceLastSample(); // start this run's RSS window
+        const result = await runLoad({
+          concurrency: scenario.concurrency,
+          durationMs: seconds * 1000,
+          createWorker: () => scenario.createWorker(target, origins),
+        });
+        const rss = child ? await child.peakRssSinceLastSample() : null;
+        printResult(label, target.name, scenario.unit, result, rss);
+        rates.set(target.name, result.opsPerSecond);
+        if (target.name === 'flowscope') {
+          expectedFlows += flowsExpected(scenario, result);
+          flowscopeErrors += result.errors;
+        }
+      }
+      const ratio = (rates.get('flowscope') ?? 0) / (rates.get('mockttp') ?? NaN);
+      console.log(`  -> flowscope / mockttp = ${ratio.toFixed(2)}  ${ratio >= RATIO_TARGET ? 'OK' : `BELOW TARGET (${RATIO_TARGET})`}\n`);
+    }
+
+    const mockttpEnd = await mockttpChild.stop();
+    const flowscopeEnd = await flowscopeChild.stop();
+    console.log(`Peak RSS over the whole run: mockttp ${mib(mockttpEnd.peakRssBytes)}, flowscope ${mib(flowscopeEnd.peakRssBytes)}`);
+    printFlowCheck(flowscopeEnd.flows, expectedFlows, flowscopeErrors);
+
+    console.log(`\nSoak: ${soakRequests.toLocaleString('en-US')} requests of ${SOAK_SCENARIO.name}, c=${SOAK_SCENARIO.concurrency}, through a fresh Flowscope`);
+    const soakChild = await startChild('flowscope soak', ['flowscope', join(workDir, 'flowscope-soak')]);
+    const soakTarget = proxyTarget('flowscope', soakChild);
+    const soak = await runLoad({
+      concurrency: SOAK_SCENARIO.concurrency,
+      totalOps: soakRequests,
+      createWorker: () => SOAK_SCENARIO.createWorker(soakTarget, origins),
+    });
+    const soakEnd = await soakChild.stop();
+    console.log(row(COLUMNS.map((column) => column.title)));
+    printResult('Soak HTTP GET 1 KB', 'flowscope', SOAK_SCENARIO.unit, soak, soakEnd.peakRssBytes);
+    const withinRss = soakEnd.peakRssBytes <= SOAK_RSS_TARGET_MIB * MIB;
+    console.log(`  -> peak RSS ${mib(soakEnd.peakRssBytes)} vs target ${SOAK_RSS_TARGET_MIB} MiB: ${withinRss ? 'OK' : 'ABOVE TARGET'}`);
+    printFlowCheck(soakEnd.flows, flowsExpected(SOAK_SCENARIO, soak), soak.errors);
+    return 0;
+  } catch (error) {
+    console.error(`\nThe benchmark broke: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  } finally {
+    await cleanup();
+  }
+}
+
+process.exit(await main());

@@ -1,0 +1,80 @@
+import { once } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type WebSocket from 'ws';
+import { startWsOrigin, wsBigText, type WsOrigin } from '../fixtures/index.js';
+import { webSocketViaProxy } from '../fixtures/proxy-clients.js';
+import { startTestProxy, waitFor, type TestProxy } from './harness.js';
+
+const MAX_BODY = 64 * 1024;
+let proxy: TestProxy;
+let wsOrigin: WsOrigin;
+let wssOrigin: WsOrigin;
+
+beforeAll(async () => {
+  [proxy, wsOrigin, wssOrigin] = await Promise.all([
+    startTestProxy({ maxBodySize: MAX_BODY }),
+    startWsOrigin(),
+    startWsOrigin({ tls: true }),
+  ]);
+});
+
+afterAll(async () => {
+  await Promise.all([proxy?.close(), wsOrigin?.close(), wssOrigin?.close()]);
+});
+
+function nextMessage(ws: WebSocket): Promise<{ data: Buffer; isBinary: boolean }> {
+  return once(ws, 'message').then(([data, isBinary]) => ({ data: data as Buffer, isBinary: isBinary as boolean }));
+}
+
+async function conversation(ws: WebSocket) {
+  ws.send('hello');
+  expect((await nextMessage(ws)).data.toString()).toBe('hello');
+  ws.send(Buffer.from([1, 2, 3]));
+  expect((await nextMessage(ws)).isBinary).toBe(true);
+  ws.send('ping-me');
+  const [ping] = await once(ws, 'ping');
+  expect((ping as Buffer).toString()).toBe('p');
+  ws.send(`big:${MAX_BODY * 2}`);
+  expect((await nextMessage(ws)).data.length).toBe(MAX_BODY * 2);
+  ws.send('close-me');
+  const [code, reason] = await once(ws, 'close');
+  expect([code, (reason as Buffer).toString()]).toEqual([4000, 'bye']);
+}
+
+describe.each([
+  ['ws', () => wsOrigin],
+  ['wss', () => wssOrigin],
+])('%s through the proxy', (scheme, origin) => {
+  it('passes messages both ways and records every frame in order with type and direction', async () => {
+    const ws = await webSocketViaProxy(proxy.proxyUrl, `${origin().url}/chat`, proxy.ca);
+    const flowId = await waitFor(() => {
+      proxy.runtime.store.flush();
+      return proxy.runtime.store.pageSummaries({ limit: 1 }).items.find((s) => s.kind === 'websocket' && s.path === '/chat')?.id;
+    }, 'the open WebSocket flow');
+    await conversation(ws);
+
+    const flow = await waitFor(() => {
+      proxy.runtime.store.flush();
+      const f = proxy.runtime.store.getFlow(flowId);
+      return f?.endedAt ? f : undefined;
+    }, 'the closed WebSocket flow');
+    expect(flow).toMatchObject({ kind: 'websocket', scheme, statusCode: 101, error: null });
+
+    const messages = proxy.runtime.store.getWsMessages(flowId, { limit: 100 });
+    const summary = messages.map((m) => [m.direction === 'client-to-server' ? '>' : '<', m.type]);
+    expect(summary).toEqual([
+      ['>', 'text'], ['<', 'text'],
+      ['>', 'binary'], ['<', 'binary'],
+      ['>', 'text'], ['<', 'ping'], ['>', 'pong'],
+      ['>', 'text'], ['<', 'text'],
+      ['>', 'text'], ['<', 'close'],
+    ]);
+    expect(messages.map((m) => m.seq)).toEqual(messages.map((_, i) => i));
+    expect(Buffer.from(messages[0]!.payload).toString()).toBe('hello');
+    expect(Buffer.from(messages[2]!.payload)).toEqual(Buffer.from([1, 2, 3]));
+    const big = messages[8]!;
+    expect(big).toMatchObject({ size: MAX_BODY * 2, truncated: true });
+    expect(Buffer.from(big.payload).toString()).toBe(wsBigText(MAX_BODY * 2).slice(0, MAX_BODY));
+    expect(messages[10]).toMatchObject({ closeCode: 4000, closeReason: 'bye' });
+  });
+});
