@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { resolveDataDir } from '../config/data-dir.js';
 import { DEFAULT_MAX_BODY_SIZE, DEFAULT_PROXY_PORT } from '../service/proxy-runtime.js';
 import { collect, parsePort, parsePositiveInt, parseSeconds, parseSize } from './parse.js';
+import { relaunchWithUpstreamCas, upstreamCasPreloaded } from './extra-ca-relaunch.js';
 import { listFlows, showFlow } from './read.js';
 import { serve } from './serve.js';
 import { printStatus, statusReport } from './status.js';
@@ -46,12 +47,18 @@ function buildProgram(setExit: (code: number) => void): Command {
         ...(flags.retainDays ? { maxAgeMs: flags.retainDays * 86_400_000 } : {}),
         ...(flags.retainSize ? { maxDbBytes: flags.retainSize } : {}),
       };
+      const dataDir = resolveDataDir(flags.dataDir);
+      if (flags.upstreamCa.length > 0 && !upstreamCasPreloaded()) {
+        setExit(await relaunchWithUpstreamCas(flags.upstreamCa, dataDir));
+        return;
+      }
       setExit(await serve({
-        dataDir: resolveDataDir(flags.dataDir),
+        dataDir,
         host: flags.host,
         port: flags.proxyPort,
         maxBodySize: flags.maxBodySize,
-        upstreamCaFiles: flags.upstreamCa,
+        // Relaunched with them in NODE_EXTRA_CA_CERTS: nothing more to add.
+        upstreamCaFiles: [],
         insecureHosts: flags.insecureHost,
         ...(flags.responseTimeout ? { responseTimeoutMs: flags.responseTimeout * 1000 } : {}),
         retention,

@@ -46,7 +46,7 @@ export class DataDirInUseError extends Error {
   }
 }
 
-function readUpstreamCas(files: string[]): string[] {
+export function readUpstreamCas(files: string[]): string[] {
   return files.map((file) => {
     let pem: string;
     try {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { ConnectionEvent, Flow, WsMessage } from '../../src-shared/model/flow.js';
 import type { PreparedBody } from './body-codec.js';
-import { flowToRow } from './rows.js';
+import { flowToRow, type FlowRow } from './rows.js';
 import type { WriteStatements } from './statements.js';
 import { describeWriteError, isItemError, type WriteError } from './write-errors.js';
 
@@ -24,14 +24,13 @@ export interface DroppedCounts {
   events: number;
 }
 
+/** The row is built at enqueue time: what is written is the flow as it was when enqueued. */
 type FlowItem = {
   kind: 'flow';
   bytes: number;
-  flow: Flow;
+  row: FlowRow;
   request: PreparedBody | undefined;
   response: PreparedBody | undefined;
-  requestDropped: boolean;
-  responseDropped: boolean;
 };
 type MessageItem = { kind: 'message'; bytes: number; message: WsMessage; payloadDropped: boolean };
 type EventItem = { kind: 'event'; bytes: 0; event: Omit<ConnectionEvent, 'id'> };
@@ -82,18 +81,29 @@ export class BatchWriter {
 
   addFlow(flow: Flow, bodies?: { request?: PreparedBody; response?: PreparedBody }): void {
     if (this.isFull('flow')) return;
-    const request = this.admitBytes(bodies?.request?.data.length ?? 0) ? bodies?.request : undefined;
-    const response = this.admitBytes(bodies?.response?.data.length ?? 0) ? bodies?.response : undefined;
+    let room = this.options.maxQueueBytes - this.bytes;
+    // Body bytes go first under overload: a body that does not fit is dropped, its flow still written.
+    const admit = (body: PreparedBody | undefined): PreparedBody | undefined => {
+      if (body === undefined || body.data.length > room) return undefined;
+      room -= body.data.length;
+      return body;
+    };
+    const request = admit(bodies?.request);
+    const response = admit(bodies?.response);
     const requestDropped = bodies?.request !== undefined && request === undefined;
     const responseDropped = bodies?.response !== undefined && response === undefined;
+    const row = flowToRow(flow, requestDropped, responseDropped);
+    this.dropped.bodies += Number(requestDropped) + Number(responseDropped);
     const bytes = (request?.data.length ?? 0) + (response?.data.length ?? 0);
-    this.push({ kind: 'flow', bytes, flow, request, response, requestDropped, responseDropped });
+    this.push({ kind: 'flow', bytes, row, request, response });
   }
 
   addMessage(message: WsMessage): void {
     if (this.isFull('message')) return;
-    const payloadDropped = !this.admitBytes(message.payload.byteLength);
-    this.push({ kind: 'message', bytes: payloadDropped ? 0 : message.payload.byteLength, message, payloadDropped });
+    const size = message.payload.byteLength;
+    const payloadDropped = this.bytes + size > this.options.maxQueueBytes;
+    if (payloadDropped) this.dropped.bodies++;
+    this.push({ kind: 'message', bytes: payloadDropped ? 0 : size, message, payloadDropped });
   }
 
   addEvent(event: Omit<ConnectionEvent, 'id'>): void {
@@ -136,19 +146,9 @@ export class BatchWriter {
     return true;
   }
 
-  /** Body bytes go first under overload: a body that does not fit is dropped and counted. */
-  private admitBytes(size: number): boolean {
-    if (size === 0) return true;
-    if (this.bytes + size <= this.options.maxQueueBytes) {
-      this.bytes += size;
-      return true;
-    }
-    this.dropped.bodies++;
-    return false;
-  }
-
   private push(item: QueueItem): void {
     this.items.push(item);
+    this.bytes += item.bytes;
     this.schedule();
   }
 
@@ -230,14 +230,10 @@ export class BatchWriter {
   }
 
   private writeFlow(item: FlowItem): void {
-    const { flow } = item;
-    this.statements.upsertFlow.run(flowToRow(flow, item.requestDropped, item.responseDropped));
-    if (item.request && item.request.data.length > 0) {
-      this.statements.upsertBody.run(flow.id, 'request', item.request.storage, item.request.data);
-    }
-    if (item.response && item.response.data.length > 0) {
-      this.statements.upsertBody.run(flow.id, 'response', item.response.storage, item.response.data);
-    }
+    const { row, request, response } = item;
+    this.statements.upsertFlow.run(row);
+    if (request && request.data.length > 0) this.statements.upsertBody.run(row.id, 'request', request.storage, request.data);
+    if (response && response.data.length > 0) this.statements.upsertBody.run(row.id, 'response', response.storage, response.data);
   }
 
   private writeMessage(item: MessageItem): boolean {

@@ -2,10 +2,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
 import path from 'node:path';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpOrigin, type HttpOrigin } from '../fixtures/index.js';
+import { startHttpOrigin, startHttpsOrigin, writeTestCaFile, type HttpOrigin } from '../fixtures/index.js';
 import { requestViaProxy } from '../fixtures/proxy-clients.js';
 import { tempDir, waitFor } from './harness.js';
 
@@ -113,6 +113,25 @@ describe('flowscope serve, status, list, show', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('--upstream-ca trusts an origin CA for upstream TLS (through NODE_EXTRA_CA_CERTS in a relaunch)', async () => {
+    const dataDir = newDataDir();
+    const httpsOrigin = await startHttpsOrigin();
+    try {
+      const { child, proxyUrl } = await serve(['--data-dir', dataDir, '--upstream-ca', writeTestCaFile(dataDir)]);
+      const ca = readFileSync(path.join(dataDir, 'ca-cert.pem'), 'utf8');
+      const res = await requestViaProxy(proxyUrl, `${httpsOrigin.url}/hello`, { ca });
+      expect(res.status).toBe(200);
+      expect(res.body.toString()).toBe('hello');
+      child.kill('SIGTERM');
+      expect((await once(child, 'exit'))[0]).toBe(0);
+    } finally {
+      await httpsOrigin.close();
+    }
+    const missing = run(['serve', '--data-dir', dataDir, '--upstream-ca', '/nonexistent/ca.pem']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('Cannot read the upstream CA file /nonexistent/ca.pem');
   });
 
   it('a taken port is one clear line naming the port and a free one', async () => {
