@@ -8,7 +8,7 @@ import { connectTunnel, requestViaProxy } from '../fixtures/proxy-clients.js';
 import { startTestProxy, waitFor, type TestProxy } from './harness.js';
 
 let proxy: TestProxy;
-let origins: OriginServer[] = [];
+const origins: OriginServer[] = [];
 
 beforeAll(async () => {
   proxy = await startTestProxy({ responseTimeoutMs: 1000 });
