@@ -69,10 +69,9 @@ describe('batched writer', () => {
   it('commits on its own within the batch interval, without flush', async () => {
     const store = openStore({ batchIntervalMs: 50 });
     const reader = openStore({ readonly: true });
-    const started = performance.now();
     for (let i = 0; i < 10; i++) store.enqueueFlow(makeFlow(store.allocateFlowId()));
-    await vi.waitFor(() => expect(reader.countFlows()).toBe(10), { timeout: 200, interval: 5 });
-    expect(performance.now() - started).toBeLessThan(200);
+    // The timer, not a flush, commits them (the generous timeout is for busy CI machines).
+    await vi.waitFor(() => expect(reader.countFlows()).toBe(10), { timeout: 3_000, interval: 5 });
   });
 
   it('commits a full batch on the next turn of the event loop', async () => {
@@ -110,6 +109,15 @@ describe('batched writer', () => {
     expect(store.countFlows()).toBe(5);
   });
 
+  it('writes a flow as it was when enqueued, even if capture changes the object later', () => {
+    const store = openStore();
+    const flow = makeFlow(store.allocateFlowId());
+    store.enqueueFlow(flow);
+    flow.statusCode = 500;
+    flow.requestHeaders.push(['X-Late', '1']);
+    expect(store.getFlow(flow.id)).toMatchObject({ statusCode: 200, requestHeaders: [['Host', 'example.test']] });
+  });
+
   it('skips and counts a record the database rejects, without blocking the rest', () => {
     const store = openStore();
     store.enqueueWsMessage(message(77, 0, 10)); // its flow was never written
@@ -144,18 +152,16 @@ describe('batched writer', () => {
     expect(store.getBody(310, 'response')?.bytes.length).toBe(2_000);
   });
 
-  it('keeps up with capture: thousands of flows with bodies per second', () => {
+  // Its speed is measured by `npm run bench`, not asserted here.
+  it('commits every one of 20,000 flows with bodies', () => {
     const store = openStore();
     const bodies = Array.from({ length: 64 }, () => body(1_024));
     const count = 20_000;
-    const started = performance.now();
     for (let i = 0; i < count; i++) {
       store.enqueueFlow(makeFlow(store.allocateFlowId(), 1_024), { request: bodies[i % 64], response: bodies[(i + 1) % 64] });
     }
     store.flush();
-    const perSecond = count / ((performance.now() - started) / 1000);
     expect(store.countFlows()).toBe(count);
-    // About 20,000/s on the 2-core build machine; the bound leaves room for a busy CI box.
-    expect(perSecond).toBeGreaterThan(5_000);
+    expect(store.getBody(count, 'response')?.bytes.length).toBe(1_024);
   });
 });
