@@ -71,7 +71,13 @@ class ProxyChild {
 
   private async request<T extends ChildReport['type']>(command: ChildCommand, reply: T): Promise<Extract<ChildReport, { type: T }>> {
     const answer = this.next(reply);
-    this.child.send(command);
+    // With a callback, a send on a closed channel fails here instead of as an unhandled 'error'.
+    this.child.send(command, (error) => {
+      if (error && this.pending) {
+        this.pending.reject(new Error(this.crash ?? `Could not reach the ${this.label} proxy child: ${error.message}`));
+        this.pending = null;
+      }
+    });
     return answer;
   }
 

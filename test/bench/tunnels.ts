@@ -73,12 +73,13 @@ export class TunnelingHttpsAgent extends https.Agent {
 
   override createConnection(
     options: https.RequestOptions,
-    callback?: (err: Error | null, stream?: Duplex) => void,
+    callback?: (err: Error | null, stream: Duplex) => void,
   ): Duplex | null | undefined {
     const target = `${options.host ?? '127.0.0.1'}:${options.port ?? 443}`;
     openTlsTunnel(this.proxy, target, this.proxyCaPem).then(
       (socket) => callback?.(null, socket),
-      (error: Error) => callback?.(error),
+      // On failure Node reads only the error; @types/node just has no stream-less overload.
+      (error: Error) => (callback as ((err: Error) => void) | undefined)?.(error),
     );
     // Returning nothing tells the Agent the socket arrives through the callback.
     return undefined;

@@ -27,8 +27,8 @@ afterAll(async () => {
   await Promise.all([proxy?.close(), httpOrigin?.close(), httpsOrigin?.close(), h2Origin?.close()]);
 });
 
-function pairs(raw: readonly string[]): string[][] {
-  return raw.reduce<string[][]>((acc, v, i) => (i % 2 ? acc : [...acc, [v, raw[i + 1] ?? '']]), []);
+function pairs(raw: readonly string[]): Array<[string, string]> {
+  return raw.reduce<Array<[string, string]>>((acc, v, i) => (i % 2 ? acc : [...acc, [v, raw[i + 1] ?? '']]), []);
 }
 
 async function onlyNewFlow(before: number) {
