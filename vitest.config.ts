@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Real sockets and SQLite files: a little parallelism, not one worker per core of a busy CI box.
     maxWorkers: 2,
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
