@@ -3,7 +3,6 @@ export class BodyCapture {
   private chunks: Buffer[] = [];
   private capturedBytes = 0;
   private totalBytes = 0;
-  ended = false;
 
   constructor(private readonly cap: number) {}
 

@@ -3,8 +3,7 @@
  * on the database: records are handed to the store's queue, bodies are prepared off the event loop.
  */
 import type {
-  AbortedRequest, ClientError, CompletedRequest, CompletedResponse, InitiatedRequest, Mockttp,
-  TimingEvents, TlsHandshakeFailure, BodyData,
+  AbortedRequest, ClientError, CompletedResponse, InitiatedRequest, Mockttp, TimingEvents, TlsHandshakeFailure,
 } from 'mockttp';
 import type { FlowError } from '../../src-shared/model/errors.js';
 import type {
@@ -13,7 +12,7 @@ import type {
 import { headerValue } from '../../src-shared/util/headers.js';
 import { prepareBody, type PreparedBody } from '../store/body-codec.js';
 import { BodyCapture } from './body-capture.js';
-import type { StepHooks, WsFrame } from './passthrough-steps.js';
+import type { BodySide, StepHooks, WsFrame } from './passthrough-steps.js';
 
 /** What capture needs of the store (FlowStore implements it). */
 export interface CaptureSink {
@@ -35,9 +34,6 @@ interface Exchange {
   wsSeq: number;
   finished: boolean;
 }
-
-/** Grace for the last response-body chunk event, which mockttp may emit after 'response'. */
-const BODY_END_GRACE_MS = 200;
 
 function toEpoch(timing: TimingEvents, stamp: number | undefined): number | null {
   return stamp === undefined ? null : timing.startTime + (stamp - timing.startTimestamp);
@@ -72,12 +68,10 @@ export class Capture implements StepHooks {
   }
 
   async attach(server: Mockttp): Promise<void> {
-    await server.on('request-initiated', (req) => this.exchange(req.id, 'http').request = req);
-    await server.on('request-body-data', (data) => this.bodyData(data, 'requestBody'));
-    await server.on('response-body-data', (data) => this.bodyData(data, 'responseBody'));
+    // Requests and bodies come from our passthrough steps (hooks below); mockttp's events
+    // only say when an exchange ended, and report what never reached a step.
     await server.on('response', (res) => this.onResponse(res));
     await server.on('abort', (req) => this.onAbort(req));
-    await server.on('websocket-request', (req) => this.onWebSocketRequest(req));
     await server.on('websocket-accepted', (res) => this.onWebSocketAccepted(res));
     await server.on('websocket-close', (close) => this.finishWebSocket(close.streamId, close.timingEvents, null));
     await server.on('tls-client-error', (failure) => this.onTlsClientError(failure));
@@ -85,8 +79,14 @@ export class Capture implements StepHooks {
   }
 
   // Step hooks, called synchronously by our passthrough steps.
-  onTls(engineId: string, tls: TlsInfo): void {
-    this.exchange(engineId, 'http').tls = tls;
+  onRequest(request: InitiatedRequest, kind: Flow['kind'], tls: TlsInfo | null): void {
+    const exchange = this.exchange(request.id, kind);
+    exchange.request = request;
+    exchange.tls = tls;
+  }
+
+  onBodyChunk(engineId: string, side: BodySide, chunk: Buffer): void {
+    this.exchanges.get(engineId)?.[side === 'request' ? 'requestBody' : 'responseBody'].add(chunk);
   }
 
   onUpstreamError(engineId: string, error: FlowError): void {
@@ -133,16 +133,6 @@ export class Capture implements StepHooks {
     return exchange;
   }
 
-  private bodyData(data: BodyData, side: 'requestBody' | 'responseBody'): void {
-    const exchange = this.exchanges.get(data.id);
-    if (!exchange) return;
-    exchange[side].add(data.content);
-    if (data.isEnded) {
-      exchange[side].ended = true;
-      if (side === 'responseBody' && exchange.response) this.finish(data.id, exchange);
-    }
-  }
-
   private onResponse(res: CompletedResponse): void {
     const exchange = this.exchanges.get(res.id);
     if (!exchange) return;
@@ -150,16 +140,15 @@ export class Capture implements StepHooks {
     if (exchange.kind === 'websocket') {
       // An upgrade the server refused: an ordinary response on a WebSocket flow.
       this.finishWebSocket(res.id, res.timingEvents, null);
-    } else if (exchange.responseBody.ended) {
-      this.finish(res.id, exchange);
     } else {
-      setTimeout(() => this.finish(res.id, exchange), BODY_END_GRACE_MS).unref();
+      // The step has returned before mockttp announces the response: every body byte is in.
+      this.finish(res.id, exchange);
     }
   }
 
   private onAbort(req: AbortedRequest): void {
-    const exchange = this.exchanges.get(req.id);
-    if (!exchange) return;
+    // A request can be aborted before it reaches a step; its flow starts here then.
+    const exchange = this.exchange(req.id, 'http');
     exchange.request ??= req;
     exchange.error ??= {
       type: 'ABORTED',
@@ -172,12 +161,6 @@ export class Capture implements StepHooks {
     // Keep the timing of the abort: it is the end of this flow.
     exchange.request = { ...exchange.request, timingEvents: req.timingEvents };
     this.finish(req.id, exchange);
-  }
-
-  private onWebSocketRequest(req: CompletedRequest): void {
-    const exchange = this.exchange(req.id, 'websocket');
-    exchange.kind = 'websocket';
-    exchange.request = req;
   }
 
   private onWebSocketAccepted(res: CompletedResponse): void {
@@ -211,14 +194,10 @@ export class Capture implements StepHooks {
 
   /**
    * Called after the engine stopped: lets mockttp's last events (delivered by setImmediate)
-   * arrive, finishes exchanges that were only waiting for a body-end event, and waits until every
-   * finished flow is on the store's queue.
+   * arrive and waits until every finished flow is on the store's queue.
    */
   async drain(): Promise<void> {
     for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
-    for (const [engineId, exchange] of this.exchanges) {
-      if (exchange.response && exchange.kind === 'http') this.finish(engineId, exchange);
-    }
     await Promise.all(this.storing);
   }
 

@@ -4,8 +4,9 @@
  * and WebSocket frames (including ping, pong and close) reported in order with their direction.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Transform, type Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import type { RequestStep, WebSocketStep } from 'mockttp';
+import type { InitiatedRequest, RequestStep, WebSocketStep } from 'mockttp';
 import type { FlowError } from '../../src-shared/model/errors.js';
 import type { TlsInfo, WsDirection, WsMessageType } from '../../src-shared/model/flow.js';
 import {
@@ -22,8 +23,13 @@ export interface WsFrame {
   closeReason?: string | undefined;
 }
 
+export type BodySide = 'request' | 'response';
+
 export interface StepHooks {
-  onTls(engineId: string, tls: TlsInfo): void;
+  /** A request reached a passthrough step: the start of a flow. */
+  onRequest(request: InitiatedRequest, kind: 'http' | 'websocket', tls: TlsInfo | null): void;
+  /** Body bytes as they pass, in order; a tap, so large bodies are never held here. */
+  onBodyChunk(engineId: string, side: BodySide, chunk: Buffer): void;
   onUpstreamError(engineId: string, error: FlowError): void;
   onWsFrame(engineId: string, frame: WsFrame): void;
 }
@@ -37,7 +43,7 @@ export interface PassThroughSettings {
   ignoreTlsErrorsFor: string[];
 }
 
-type OngoingRequest = IncomingMessage & { id: string; url: string; destination?: { hostname: string; port: number } };
+type OngoingRequest = IncomingMessage & InitiatedRequest & { body: { asStream(): Readable } };
 type TrackedResponse = ServerResponse & { tags: string[] };
 
 const HTTP_STEP = 'flowscope-passthrough';
@@ -49,6 +55,66 @@ function tlsOf(req: IncomingMessage): TlsInfo | null {
   if (!socket || typeof socket.getProtocol !== 'function') return null;
   const servername = (socket as { servername?: string | false }).servername;
   return { sni: typeof servername === 'string' ? servername : null, protocol: socket.getProtocol() ?? null };
+}
+
+/** The fields of mockttp's initiated-request event, without the live stream behind them. */
+function initiatedRequest(req: OngoingRequest): InitiatedRequest {
+  return {
+    id: req.id,
+    protocol: req.protocol,
+    httpVersion: req.httpVersion,
+    method: req.method,
+    url: req.url,
+    path: req.path,
+    remoteIpAddress: req.remoteIpAddress,
+    remotePort: req.remotePort,
+    destination: req.destination,
+    headers: req.headers,
+    rawHeaders: req.rawHeaders,
+    tags: req.tags,
+    timingEvents: req.timingEvents,
+  };
+}
+
+function toBuffer(chunk: unknown, encoding?: unknown): Buffer | null {
+  if (chunk === undefined || chunk === null || typeof chunk === 'function') return null;
+  if (Buffer.isBuffer(chunk)) return chunk;
+  if (typeof chunk === 'string') return Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  return null;
+}
+
+/** Wraps the request body stream the passthrough step reads, so each chunk is seen as it goes upstream. */
+function tapRequestBody(req: OngoingRequest, onChunk: (chunk: Buffer) => void): void {
+  const body = req.body;
+  const asStream = body.asStream.bind(body);
+  body.asStream = () => {
+    const source = asStream();
+    const tap = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        onChunk(chunk);
+        done(null, chunk);
+      },
+    });
+    source.once('error', (error) => tap.destroy(error));
+    return source.pipe(tap);
+  };
+}
+
+/** Sees every byte written to the client, including our own error answers. */
+function tapResponseBody(res: ServerResponse, onChunk: (chunk: Buffer) => void): void {
+  const write = res.write;
+  const end = res.end;
+  res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
+    const bytes = toBuffer(chunk, rest[0]);
+    if (bytes) onChunk(bytes);
+    return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+  } as ServerResponse['write'];
+  res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
+    const bytes = toBuffer(chunk, rest[0]);
+    if (bytes) onChunk(bytes);
+    return (end as (...args: unknown[]) => ServerResponse).call(this, chunk, ...rest);
+  } as ServerResponse['end'];
 }
 
 function targetOf(req: OngoingRequest): string {
@@ -80,8 +146,10 @@ class FlowscopePassThroughStepImpl extends requestStepImpls.PassThroughStepImpl 
   declare hooks: StepHooks;
 
   async handle(clientReq: OngoingRequest, clientRes: TrackedResponse, options: unknown): Promise<void> {
-    const tls = tlsOf(clientReq);
-    if (tls) this.hooks.onTls(clientReq.id, tls);
+    const { id } = clientReq;
+    this.hooks.onRequest(initiatedRequest(clientReq), 'http', tlsOf(clientReq));
+    tapRequestBody(clientReq, (chunk) => this.hooks.onBodyChunk(id, 'request', chunk));
+    tapResponseBody(clientRes, (chunk) => this.hooks.onBodyChunk(id, 'response', chunk));
     let failed = false;
     const fail = (error: FlowError) => {
       if (failed) return;
@@ -195,8 +263,7 @@ class FlowscopeWebSocketStepImpl extends wsStepImpls.PassThroughWebSocketStepImp
   declare hooks: StepHooks;
 
   async handle(req: OngoingRequest, socket: NodeJS.EventEmitter, head: Buffer, options: unknown): Promise<void> {
-    const tls = tlsOf(req);
-    if (tls) this.hooks.onTls(req.id, tls);
+    this.hooks.onRequest(initiatedRequest(req), 'websocket', tlsOf(req));
     socket.once('ws-upgrade', (ws: HookableWs) => hookWebSocket(req.id, ws, this.hooks));
     return super.handle(req, socket, head, options);
   }
