@@ -10,7 +10,6 @@
  *   hook that reports the classified error to capture.
  * - Its WebSocket events carry no ping, pong or close direction; our WebSocket step hooks them.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -37,7 +36,10 @@ export const wsStepDefinitions: { PassThroughWebSocketStep: Any } =
 const requestUtils: { preprocessRequest: (...args: Any[]) => Any } = internal('util/request-utils.js');
 export const abortErrorModule: { AbortError: new (...args: Any[]) => Error } = internal('util/abort-error.js');
 
-const listenHost = new AsyncLocalStorage<string>();
+// Not AsyncLocalStorage: in Node 20 it switches on promise hooks for the whole process, which
+// every proxied request would then pay for. Starts are serialized instead; they are rare.
+let listenHost: string | null = null;
+let starting: Promise<unknown> = Promise.resolve();
 let listenPatched = false;
 
 /**
@@ -49,14 +51,23 @@ export function withListenHost<T>(host: string, start: () => Promise<T>): Promis
     const original = comboServerModule.createComboServer;
     comboServerModule.createComboServer = async (...args: Any[]) => {
       const server = await original(...args);
-      const host = listenHost.getStore() ?? '127.0.0.1';
+      const host = listenHost ?? '127.0.0.1';
       const listen = server.listen.bind(server);
       server.listen = (port: number, ...rest: Any[]) => listen(port, host, ...rest);
       return server;
     };
     listenPatched = true;
   }
-  return listenHost.run(host, start);
+  const run = starting.then(async () => {
+    listenHost = host;
+    try {
+      return await start();
+    } finally {
+      listenHost = null;
+    }
+  });
+  starting = run.catch(() => undefined);
+  return run;
 }
 
 let bodyStreamPatched = false;

@@ -202,7 +202,9 @@ async function main(): Promise<number> {
     console.log(row(COLUMNS.map((column) => column.title)));
     let expectedFlows = 0;
     let flowscopeErrors = 0;
-    for (const scenario of SCENARIOS) {
+    // BENCH_ONLY=websocket (a part of a scenario's name) measures just the matching scenarios.
+    const only = process.env.BENCH_ONLY?.toLowerCase();
+    for (const scenario of SCENARIOS.filter((s) => !only || s.name.toLowerCase().includes(only))) {
       const label = `${scenario.name} c=${scenario.concurrency}`;
       const rates = new Map<string, number>();
       for (const { target, child } of targets) {
