@@ -11,7 +11,9 @@ import {
   type ReadStatements,
   type WriteStatements,
 } from './statements.js';
-import { BatchWriter, type DroppedCounts } from './writer.js';
+import { batchCommitter } from './batch-commit.js';
+import { InlineCommitter, WorkerCommitter } from './committers.js';
+import { WriteQueue, type DroppedCounts } from './writer.js';
 import type { WriteError } from './write-errors.js';
 
 export { prepareBody, type PreparedBody } from './body-codec.js';
@@ -29,8 +31,13 @@ export interface FlowStoreOptions {
   maxQueueBytes?: number;
   /** How long a record waits at most before its batch is committed. Default 50 ms. */
   batchIntervalMs?: number;
-  /** Records per transaction; a full batch is committed on the next event-loop turn. Default 500. */
+  /** Records per transaction; a full batch is handed to the writer on the next event-loop turn. Default 500. */
   batchSize?: number;
+  /**
+   * Commit on a worker thread (default) so SQLite never takes time from the proxy's event loop.
+   * false commits in this thread: for fault-injection tests that must reach the writing connection.
+   */
+  writerThread?: boolean;
 }
 
 export interface StoreStats {
@@ -44,7 +51,7 @@ export interface StoreStats {
 }
 
 interface Writable {
-  writer: BatchWriter;
+  writer: WriteQueue;
   statements: WriteStatements;
   retention: Retention;
 }
@@ -95,7 +102,9 @@ export class FlowStore {
       const read = prepareReadStatements(db);
       if (readonly) return new FlowStore(file, db, read, null);
       const statements = prepareWriteStatements(db);
-      const writer = new BatchWriter(db, statements, file, writerOptions);
+      const inline = new InlineCommitter(batchCommitter(db, statements));
+      const committer = options.writerThread === false ? inline : WorkerCommitter.start(file, inline);
+      const writer = new WriteQueue(committer, file, writerOptions);
       return new FlowStore(file, db, read, { writer, statements, retention: new Retention(read, statements) });
     } catch (err) {
       db.close();
@@ -222,7 +231,7 @@ export class FlowStore {
   }
 
   /** Enqueueing after close() is not an error (capture may deliver late events); it counts as dropped. */
-  private writer(): BatchWriter {
+  private writer(): WriteQueue {
     if (!this.writable) throw new Error(`The flow store ${this.file} was opened read-only; it cannot be written.`);
     return this.writable.writer;
   }

@@ -31,7 +31,8 @@ export function describeWriteError(
   bounds: { maxQueueItems: number; maxQueueBytes: number },
 ): WriteError {
   const code = codeOf(err) ?? 'UNKNOWN';
-  const reason = err instanceof Error ? err.message : String(err);
+  const message_ = (err as { message?: unknown } | null)?.message;
+  const reason = typeof message_ === 'string' ? message_ : String(err);
   const keeping =
     `captured flows are being kept in memory and dropped beyond ${bounds.maxQueueItems.toLocaleString('en-US')} ` +
     `records or ${Math.round(bounds.maxQueueBytes / 1024 / 1024)} MiB of bodies`;

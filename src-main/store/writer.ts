@@ -1,9 +1,9 @@
-import type Database from 'better-sqlite3';
 import type { ConnectionEvent, Flow, WsMessage } from '../../src-shared/model/flow.js';
+import type { WireBody, WireItem } from './batch-commit.js';
 import type { PreparedBody } from './body-codec.js';
+import type { CommitOutcome, Committer } from './committers.js';
 import { flowToRow, type FlowRow } from './rows.js';
-import type { WriteStatements } from './statements.js';
-import { describeWriteError, isItemError, type WriteError } from './write-errors.js';
+import { describeWriteError, type WriteError } from './write-errors.js';
 
 export interface WriterOptions {
   maxQueueItems: number;
@@ -39,37 +39,67 @@ type QueueItem = FlowItem | MessageItem | EventItem;
 const DROP_KEY = { flow: 'flows', message: 'messages', event: 'events' } as const;
 /** While the database refuses writes, retry this often rather than every batch interval. */
 const RETRY_INTERVAL_MS = 500;
-const EMPTY = Buffer.alloc(0);
+const EMPTY = new Uint8Array(0);
 
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/**
+ * A copy of the bytes in a buffer of its own, which can be transferred to the writer thread.
+ * (Transferring the original could detach memory that ws or a pooled Buffer still uses, and
+ * structured clone would copy the whole pool or socket buffer behind a small view.)
+ */
+function ownCopy(bytes: Uint8Array, transfer: ArrayBuffer[]): Uint8Array {
+  if (bytes.byteLength === 0) return EMPTY;
+  const copy = new Uint8Array(bytes);
+  transfer.push(copy.buffer);
+  return copy;
+}
+
+function wireBody(body: PreparedBody | undefined, transfer: ArrayBuffer[]): WireBody | null {
+  return body && body.data.length > 0 ? { storage: body.storage, data: ownCopy(body.data, transfer) } : null;
+}
+
+function toWire(item: QueueItem, transfer: ArrayBuffer[]): WireItem {
+  if (item.kind === 'flow') {
+    return { kind: 'flow', row: item.row, request: wireBody(item.request, transfer), response: wireBody(item.response, transfer) };
+  }
+  if (item.kind === 'message') {
+    const m = item.message;
+    return {
+      kind: 'message', flowId: m.flowId, seq: m.seq, direction: m.direction, type: m.type, time: m.time, size: m.size,
+      payload: item.payloadDropped ? EMPTY : ownCopy(m.payload, transfer),
+      truncated: item.payloadDropped || m.truncated ? 1 : 0,
+      closeCode: m.closeCode ?? null, closeReason: m.closeReason ?? null,
+    };
+  }
+  const e = item.event;
+  return { kind: 'event', time: e.time, type: e.type, clientIp: e.clientIp ?? null, clientPort: e.clientPort ?? null, host: e.host ?? null, message: e.message };
 }
 
 /**
  * The in-memory queue between capture and SQLite. Enqueueing never touches the database; a timer
- * (or a full batch, on the next turn of the event loop) commits one transaction per batch. Items
- * leave the queue only once committed, so a failing disk loses nothing that fits in the bounds.
+ * (or a full batch, on the next turn of the event loop) hands one batch at a time to the committer,
+ * which writes it in one transaction on the writer thread. Items leave the queue only once
+ * committed, so a failing disk loses nothing that fits in the bounds.
  */
-export class BatchWriter {
+export class WriteQueue {
   readonly dropped: DroppedCounts = { flows: 0, bodies: 0, messages: 0, events: 0 };
   lastWriteError: WriteError | null = null;
 
   private items: QueueItem[] = [];
   private head = 0;
   private bytes = 0;
+  /** How many items from head are with the committer now. */
+  private inFlight = 0;
   private timer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
   private closed = false;
-  private readonly commitBatch: (end: number) => DroppedCounts;
+  /** Set when a commit fails, so a synchronous flush knows to stop. */
+  private flushFailed = false;
 
   constructor(
-    db: Database.Database,
-    private readonly statements: WriteStatements,
+    private readonly committer: Committer,
     private readonly file: string,
     private readonly options: WriterOptions,
-  ) {
-    this.commitBatch = db.transaction((end: number) => this.writeItems(end)).immediate;
-  }
+  ) {}
 
   get queued(): number {
     return this.items.length - this.head;
@@ -111,27 +141,33 @@ export class BatchWriter {
     this.push({ kind: 'event', bytes: 0, event });
   }
 
-  /** Commits everything queued now. Returns false when a write failed (see lastWriteError). */
+  /** Commits everything queued now, waiting for the writer. Returns false when a write failed (see lastWriteError). */
   flush(): boolean {
+    this.committer.waitIdle();
     while (this.queued > 0) {
-      if (!this.writeOneBatch()) return false;
+      this.flushFailed = false;
+      this.submitBatch();
+      this.committer.waitIdle();
+      if (this.flushFailed) return false;
     }
     return true;
   }
 
   /** Forgets everything queued (the store is being cleared); not counted as dropped. */
   discard(): void {
+    this.committer.waitIdle();
     this.items = [];
     this.head = 0;
     this.bytes = 0;
   }
 
-  /** Flushes, stops the timers, and counts what could not be written as dropped. */
+  /** Flushes, stops the timers and the writer thread, and counts what could not be written as dropped. */
   close(): void {
     if (this.closed) return;
     this.flush();
     this.closed = true;
     this.cancelTimers();
+    this.committer.close();
     for (let i = this.head; i < this.items.length; i++) {
       const item = this.items[i];
       if (item) this.dropped[DROP_KEY[item.kind]]++;
@@ -153,10 +189,10 @@ export class BatchWriter {
   }
 
   private schedule(): void {
+    if (this.inFlight > 0) return; // the ack schedules the next batch
     if (this.lastWriteError !== null) {
       this.timer ??= setTimeout(() => this.onTick(), RETRY_INTERVAL_MS).unref();
     } else if (this.queued >= this.options.batchSize) {
-      // A full batch is written on the next turn of the event loop, never inside the caller.
       this.immediate ??= setImmediate(() => this.onTick()).unref();
     } else {
       this.timer ??= setTimeout(() => this.onTick(), this.options.batchIntervalMs).unref();
@@ -165,10 +201,8 @@ export class BatchWriter {
 
   private onTick(): void {
     this.cancelTimers();
-    if (this.closed || this.queued === 0) return;
-    // One batch per turn, so a backlog never holds the event loop (and the proxy) for long.
-    this.writeOneBatch();
-    if (this.queued > 0) this.schedule();
+    if (this.closed || this.queued === 0 || this.inFlight > 0) return;
+    this.submitBatch();
   }
 
   private cancelTimers(): void {
@@ -178,76 +212,38 @@ export class BatchWriter {
     this.immediate = null;
   }
 
-  private writeOneBatch(): boolean {
+  private submitBatch(): void {
     const end = Math.min(this.head + this.options.batchSize, this.items.length);
-    let rejected: DroppedCounts;
-    try {
-      rejected = this.commitBatch(end);
-    } catch (err) {
-      this.lastWriteError = describeWriteError(err, this.file, this.options);
-      return false;
-    }
-    this.lastWriteError = null;
-    for (const key of Object.keys(rejected) as (keyof DroppedCounts)[]) this.dropped[key] += rejected[key];
-    for (let i = this.head; i < end; i++) this.bytes -= this.items[i]?.bytes ?? 0;
-    this.head = end;
-    if (this.head === this.items.length) {
-      this.items = [];
-      this.head = 0;
-    } else if (this.head > 4096 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return true;
+    const transfer: ArrayBuffer[] = [];
+    const wire: WireItem[] = [];
+    for (let i = this.head; i < end; i++) wire.push(toWire(this.items[i]!, transfer));
+    this.inFlight = end - this.head;
+    this.committer.submit(wire, transfer, (outcome) => this.onCommitted(outcome));
   }
 
-  /**
-   * Runs inside the batch transaction. An item the database rejects on its own merits (a message
-   * whose flow was never written, a value of the wrong type) is skipped and counted, so one bad
-   * record cannot block the queue; any other error fails the whole batch, which stays queued.
-   */
-  private writeItems(end: number): DroppedCounts {
-    const rejected: DroppedCounts = { flows: 0, bodies: 0, messages: 0, events: 0 };
-    const messageCounts = new Map<number, number>();
-    for (let i = this.head; i < end; i++) {
-      const item = this.items[i];
-      if (!item) continue;
-      try {
-        if (item.kind === 'flow') this.writeFlow(item);
-        else if (item.kind === 'message') {
-          if (this.writeMessage(item)) {
-            const id = item.message.flowId;
-            messageCounts.set(id, (messageCounts.get(id) ?? 0) + 1);
-          }
-        } else this.writeEvent(item);
-      } catch (err) {
-        if (!isItemError(err)) throw err;
-        rejected[DROP_KEY[item.kind]]++;
+  private onCommitted(outcome: CommitOutcome): void {
+    const count = this.inFlight;
+    this.inFlight = 0;
+    if (!outcome.ok) {
+      this.lastWriteError = describeWriteError(outcome.error, this.file, this.options);
+      this.flushFailed = true;
+    } else {
+      this.lastWriteError = null;
+      const { rejected } = outcome;
+      this.dropped.flows += rejected.flows;
+      this.dropped.messages += rejected.messages;
+      this.dropped.events += rejected.events;
+      const end = this.head + count;
+      for (let i = this.head; i < end; i++) this.bytes -= this.items[i]?.bytes ?? 0;
+      this.head = end;
+      if (this.head === this.items.length) {
+        this.items = [];
+        this.head = 0;
+      } else if (this.head > 4096 && this.head * 2 > this.items.length) {
+        this.items = this.items.slice(this.head);
+        this.head = 0;
       }
     }
-    for (const [flowId, count] of messageCounts) this.statements.addMessageCount.run(count, flowId);
-    return rejected;
-  }
-
-  private writeFlow(item: FlowItem): void {
-    const { row, request, response } = item;
-    this.statements.upsertFlow.run(row);
-    if (request && request.data.length > 0) this.statements.upsertBody.run(row.id, 'request', request.storage, request.data);
-    if (response && response.data.length > 0) this.statements.upsertBody.run(row.id, 'response', response.storage, response.data);
-  }
-
-  private writeMessage(item: MessageItem): boolean {
-    const m = item.message;
-    const payload = item.payloadDropped ? EMPTY : asBuffer(m.payload);
-    const truncated = item.payloadDropped || m.truncated ? 1 : 0;
-    const info = this.statements.insertMessage.run(
-      m.flowId, m.seq, m.direction, m.type, m.time, m.size, payload, truncated, m.closeCode ?? null, m.closeReason ?? null,
-    );
-    return info.changes > 0;
-  }
-
-  private writeEvent(item: EventItem): void {
-    const e = item.event;
-    this.statements.insertEvent.run(e.time, e.type, e.clientIp ?? null, e.clientPort ?? null, e.host ?? null, e.message);
+    if (!this.closed && this.queued > 0) this.schedule();
   }
 }

@@ -78,7 +78,9 @@ describe('batched writer', () => {
     const store = openStore({ batchSize: 100, batchIntervalMs: 10_000 });
     const reader = openStore({ readonly: true });
     for (let i = 0; i < 250; i++) store.enqueueFlow(makeFlow(store.allocateFlowId()));
-    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+    // Two full batches go to the writer at once; the last 50 wait for the (long) interval.
+    await vi.waitFor(() => expect(reader.countFlows()).toBe(200), { timeout: 3_000, interval: 5 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
     expect(reader.countFlows()).toBe(200);
   });
 
@@ -127,7 +129,8 @@ describe('batched writer', () => {
   });
 
   it('keeps what it cannot write when the disk is full, says so, and commits it once there is room', async () => {
-    const store = openStore({ maxQueueItems: 300, batchSize: 100, batchIntervalMs: 10 });
+    // In this thread, so the fault can be injected on the writing connection itself.
+    const store = openStore({ maxQueueItems: 300, batchSize: 100, batchIntervalMs: 10, writerThread: false });
     for (let i = 0; i < 10; i++) store.enqueueFlow(makeFlow(store.allocateFlowId()));
     store.flush();
     const db = connectionOf(store);
@@ -163,5 +166,22 @@ describe('batched writer', () => {
     store.flush();
     expect(store.countFlows()).toBe(count);
     expect(store.getBody(count, 'response')?.bytes.length).toBe(1_024);
+  });
+
+  it('commits on a writer thread, and falls back to this thread if that thread dies', async () => {
+    const store = openStore({ batchIntervalMs: 10 });
+    const reader = openStore({ readonly: true });
+    const committer = (store as unknown as { writable: { writer: { committer: { worker?: { terminate(): Promise<number> } } } } })
+      .writable.writer.committer;
+    expect(committer.worker).toBeDefined();
+    for (let i = 0; i < 20; i++) store.enqueueFlow(makeFlow(store.allocateFlowId()));
+    store.flush();
+    expect(reader.countFlows()).toBe(20);
+
+    await committer.worker!.terminate();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let i = 0; i < 20; i++) store.enqueueFlow(makeFlow(store.allocateFlowId()));
+    await vi.waitFor(() => expect(reader.countFlows()).toBe(40), { timeout: 3_000, interval: 10 });
+    expect(store.stats()).toMatchObject({ queued: 0, lastWriteError: null });
   });
 });

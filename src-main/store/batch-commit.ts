@@ -1,0 +1,75 @@
+/**
+ * Writing one batch of queued records in one transaction. The same code runs in the writer worker
+ * (normally) and in the main thread (when no worker could be started), so both behave alike.
+ */
+import type Database from 'better-sqlite3';
+import type { FlowRow } from './rows.js';
+import type { WriteStatements } from './statements.js';
+import { isItemError } from './write-errors.js';
+
+/** Records as they cross to the writer thread: plain data, payloads in buffers we own. */
+export interface WireBody {
+  storage: string;
+  data: Uint8Array;
+}
+
+export type WireItem =
+  | { kind: 'flow'; row: FlowRow; request: WireBody | null; response: WireBody | null }
+  | {
+      kind: 'message';
+      flowId: number;
+      seq: number;
+      direction: string;
+      type: string;
+      time: number;
+      size: number;
+      payload: Uint8Array;
+      truncated: 0 | 1;
+      closeCode: number | null;
+      closeReason: string | null;
+    }
+  | { kind: 'event'; time: number; type: string; clientIp: string | null; clientPort: number | null; host: string | null; message: string };
+
+/** Records the database refused on their own merits, by kind; skipped so they cannot block the queue. */
+export interface RejectedCounts {
+  flows: number;
+  messages: number;
+  events: number;
+}
+
+const REJECT_KEY = { flow: 'flows', message: 'messages', event: 'events' } as const;
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Returns a function that commits a batch in one IMMEDIATE transaction; a database-level error throws. */
+export function batchCommitter(db: Database.Database, statements: WriteStatements): (items: WireItem[]) => RejectedCounts {
+  const writeItems = (items: WireItem[]): RejectedCounts => {
+    const rejected: RejectedCounts = { flows: 0, messages: 0, events: 0 };
+    const messageCounts = new Map<number, number>();
+    for (const item of items) {
+      try {
+        if (item.kind === 'flow') {
+          statements.upsertFlow.run(item.row);
+          if (item.request) statements.upsertBody.run(item.row.id, 'request', item.request.storage, asBuffer(item.request.data));
+          if (item.response) statements.upsertBody.run(item.row.id, 'response', item.response.storage, asBuffer(item.response.data));
+        } else if (item.kind === 'message') {
+          const info = statements.insertMessage.run(
+            item.flowId, item.seq, item.direction, item.type, item.time, item.size, asBuffer(item.payload),
+            item.truncated, item.closeCode, item.closeReason,
+          );
+          if (info.changes > 0) messageCounts.set(item.flowId, (messageCounts.get(item.flowId) ?? 0) + 1);
+        } else {
+          statements.insertEvent.run(item.time, item.type, item.clientIp, item.clientPort, item.host, item.message);
+        }
+      } catch (err) {
+        if (!isItemError(err)) throw err;
+        rejected[REJECT_KEY[item.kind]]++;
+      }
+    }
+    for (const [flowId, count] of messageCounts) statements.addMessageCount.run(count, flowId);
+    return rejected;
+  };
+  return db.transaction(writeItems).immediate;
+}
