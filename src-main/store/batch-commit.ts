@@ -15,19 +15,7 @@ export interface WireBody {
 
 export type WireItem =
   | { kind: 'flow'; row: FlowRow; request: WireBody | null; response: WireBody | null }
-  | {
-      kind: 'message';
-      flowId: number;
-      seq: number;
-      direction: string;
-      type: string;
-      time: number;
-      size: number;
-      payload: Uint8Array;
-      truncated: 0 | 1;
-      closeCode: number | null;
-      closeReason: string | null;
-    }
+  | { kind: 'messages'; flowId: number; firstSeq: number; lastSeq: number; count: number; data: Uint8Array }
   | { kind: 'event'; time: number; type: string; clientIp: string | null; clientPort: number | null; host: string | null; message: string };
 
 /** Records the database refused on their own merits, by kind; skipped so they cannot block the queue. */
@@ -37,7 +25,6 @@ export interface RejectedCounts {
   events: number;
 }
 
-const REJECT_KEY = { flow: 'flows', message: 'messages', event: 'events' } as const;
 
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -54,18 +41,17 @@ export function batchCommitter(db: Database.Database, statements: WriteStatement
           statements.upsertFlow.run(item.row);
           if (item.request) statements.upsertBody.run(item.row.id, 'request', item.request.storage, asBuffer(item.request.data));
           if (item.response) statements.upsertBody.run(item.row.id, 'response', item.response.storage, asBuffer(item.response.data));
-        } else if (item.kind === 'message') {
-          const info = statements.insertMessage.run(
-            item.flowId, item.seq, item.direction, item.type, item.time, item.size, asBuffer(item.payload),
-            item.truncated, item.closeCode, item.closeReason,
-          );
-          if (info.changes > 0) messageCounts.set(item.flowId, (messageCounts.get(item.flowId) ?? 0) + 1);
+        } else if (item.kind === 'messages') {
+          const info = statements.insertChunk.run(item.flowId, item.firstSeq, item.lastSeq, item.count, asBuffer(item.data));
+          if (info.changes > 0) messageCounts.set(item.flowId, (messageCounts.get(item.flowId) ?? 0) + item.count);
         } else {
           statements.insertEvent.run(item.time, item.type, item.clientIp, item.clientPort, item.host, item.message);
         }
       } catch (err) {
         if (!isItemError(err)) throw err;
-        rejected[REJECT_KEY[item.kind]]++;
+        if (item.kind === 'flow') rejected.flows++;
+        else if (item.kind === 'messages') rejected.messages += item.count;
+        else rejected.events++;
       }
     }
     for (const [flowId, count] of messageCounts) statements.addMessageCount.run(count, flowId);

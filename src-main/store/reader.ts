@@ -1,6 +1,7 @@
 import type { ConnectionEvent, Flow, FlowSummary, WsMessage } from '../../src-shared/model/flow.js';
 import { decodeContent, isContentEncoded, unstoreBody } from './body-codec.js';
-import { rowToEvent, rowToFlow, rowToMessage, rowToSummary } from './rows.js';
+import { decodeChunk } from './message-chunks.js';
+import { rowToEvent, rowToFlow, rowToSummary } from './rows.js';
 import type { ReadStatements } from './statements.js';
 
 export type BodySide = 'request' | 'response';
@@ -86,7 +87,14 @@ export function getWsMessages(
   flowId: number,
   query: { afterSeq?: number; limit: number },
 ): WsMessage[] {
-  return s.messagesAfter.all(flowId, query.afterSeq ?? -1, checkLimit(query.limit)).map(rowToMessage);
+  const limit = checkLimit(query.limit);
+  const afterSeq = query.afterSeq ?? -1;
+  const messages: WsMessage[] = [];
+  for (const { data } of s.chunksAfter.iterate(flowId, afterSeq)) {
+    messages.push(...decodeChunk(flowId, data, afterSeq, limit - messages.length));
+    if (messages.length >= limit) break;
+  }
+  return messages;
 }
 
 /** Newest first. */

@@ -1,4 +1,4 @@
-import type { BodyInfo, ConnectionEvent, Flow, FlowSummary, FlowTimings, RawHeaders, WsMessage } from '../../src-shared/model/flow.js';
+import type { BodyInfo, ConnectionEvent, Flow, FlowSummary, FlowTimings, RawHeaders } from '../../src-shared/model/flow.js';
 import type { FlowError } from '../../src-shared/model/errors.js';
 
 /** One row of `flows`, keyed by column name (also the named parameters of the upsert). */
@@ -51,19 +51,6 @@ export type SummaryRow = Pick<
   | 'id' | 'kind' | 'started_at' | 'duration_ms' | 'method' | 'scheme' | 'host' | 'port' | 'path'
   | 'status_code' | 'response_content_type' | 'response_wire_size' | 'error_type'
 > & { message_count: number };
-
-export interface MessageRow {
-  flow_id: number;
-  seq: number;
-  direction: string;
-  type: string;
-  time: number;
-  size: number;
-  payload: Buffer;
-  truncated: number;
-  close_code: number | null;
-  close_reason: string | null;
-}
 
 export interface EventRow {
   id: number;
@@ -195,21 +182,6 @@ export function rowToSummary(row: SummaryRow): FlowSummary {
     responseSize: row.response_wire_size,
     errorType: row.error_type as FlowSummary['errorType'],
     messageCount: row.message_count,
-  };
-}
-
-export function rowToMessage(row: MessageRow): WsMessage {
-  return {
-    flowId: row.flow_id,
-    seq: row.seq,
-    direction: row.direction as WsMessage['direction'],
-    type: row.type as WsMessage['type'],
-    time: row.time,
-    size: row.size,
-    payload: row.payload,
-    truncated: row.truncated === 1,
-    closeCode: row.close_code,
-    closeReason: row.close_reason,
   };
 }
 

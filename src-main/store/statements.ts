@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { EventRow, FlowRow, MessageRow, SummaryRow } from './rows.js';
+import type { EventRow, FlowRow, SummaryRow } from './rows.js';
 
 /** Retention hands free pages back to the file system this many at a time (1 MiB of 4 KiB pages), so one step writes only a few MiB of WAL. */
 export const VACUUM_PAGES_PER_STEP = 256;
@@ -51,7 +51,8 @@ export interface ReadStatements {
   requestBodyMeta: Statement<[number], BodyMetaRow>;
   responseBodyMeta: Statement<[number], BodyMetaRow>;
   bodyData: Statement<[number, string], BodyDataRow>;
-  messagesAfter: Statement<[number, number, number], MessageRow>;
+  /** Chunks of a flow that hold messages after a seq, in order (iterate: stop when you have enough). */
+  chunksAfter: Statement<[number, number], { data: Buffer }>;
   recentEvents: Statement<[number], EventRow>;
   pageCount: Statement<[], number>;
   freelistCount: Statement<[], number>;
@@ -61,7 +62,7 @@ export interface ReadStatements {
 export interface WriteStatements {
   upsertFlow: Statement<[FlowRow]>;
   upsertBody: Statement<[number, string, string, Buffer]>;
-  insertMessage: Statement<[number, number, string, string, number, number, Buffer, number, number | null, string | null]>;
+  insertChunk: Statement<[number, number, number, number, Buffer]>;
   addMessageCount: Statement<[number, number]>;
   insertEvent: Statement<[number, string, string | null, number | null, string | null, string]>;
   deleteOldestFlows: Statement<[number]>;
@@ -94,8 +95,8 @@ export function prepareReadStatements(db: Database.Database): ReadStatements {
         'response_dropped AS dropped, response_content_encoding AS content_encoding FROM flows WHERE id = ?',
     ),
     bodyData: db.prepare<[number, string], BodyDataRow>('SELECT storage, data FROM bodies WHERE flow_id = ? AND side = ?'),
-    messagesAfter: db.prepare<[number, number, number], MessageRow>(
-      'SELECT * FROM ws_messages WHERE flow_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+    chunksAfter: db.prepare<[number, number], { data: Buffer }>(
+      'SELECT data FROM ws_message_chunks WHERE flow_id = ? AND last_seq > ? ORDER BY first_seq',
     ),
     recentEvents: db.prepare<[number], EventRow>('SELECT * FROM events ORDER BY id DESC LIMIT ?'),
     pageCount: db.prepare<[], number>('PRAGMA page_count').pluck(),
@@ -112,11 +113,9 @@ export function prepareWriteStatements(db: Database.Database): WriteStatements {
       'INSERT INTO bodies (flow_id, side, storage, data) VALUES (?, ?, ?, ?) ' +
         'ON CONFLICT (flow_id, side) DO UPDATE SET storage = excluded.storage, data = excluded.data',
     ),
-    insertMessage: db.prepare<
-      [number, number, string, string, number, number, Buffer, number, number | null, string | null]
-    >(
-      'INSERT INTO ws_messages (flow_id, seq, direction, type, time, size, payload, truncated, close_code, close_reason) ' +
-        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (flow_id, seq) DO NOTHING',
+    insertChunk: db.prepare<[number, number, number, number, Buffer]>(
+      'INSERT INTO ws_message_chunks (flow_id, first_seq, last_seq, count, data) VALUES (?, ?, ?, ?, ?) ' +
+        'ON CONFLICT (flow_id, first_seq) DO NOTHING',
     ),
     addMessageCount: db.prepare<[number, number]>('UPDATE flows SET message_count = message_count + ? WHERE id = ?'),
     insertEvent: db.prepare<[number, string, string | null, number | null, string | null, string]>(
@@ -135,7 +134,7 @@ export function prepareWriteStatements(db: Database.Database): WriteStatements {
     // steps this pragma to completion.
     incrementalVacuum: () => void db.exec(`PRAGMA incremental_vacuum(${VACUUM_PAGES_PER_STEP})`),
     checkpoint: db.prepare('PRAGMA wal_checkpoint(PASSIVE)'),
-    deleteAllMessages: db.prepare('DELETE FROM ws_messages'),
+    deleteAllMessages: db.prepare('DELETE FROM ws_message_chunks'),
     deleteAllBodies: db.prepare('DELETE FROM bodies'),
     deleteAllFlows: db.prepare('DELETE FROM flows'),
     deleteAllEvents: db.prepare('DELETE FROM events'),

@@ -2,6 +2,7 @@ import type { ConnectionEvent, Flow, WsMessage } from '../../src-shared/model/fl
 import type { WireBody, WireItem } from './batch-commit.js';
 import type { PreparedBody } from './body-codec.js';
 import type { CommitOutcome, Committer } from './committers.js';
+import { ChunkBuilder } from './message-chunks.js';
 import { flowToRow, type FlowRow } from './rows.js';
 import { describeWriteError, type WriteError } from './write-errors.js';
 
@@ -32,11 +33,14 @@ type FlowItem = {
   request: PreparedBody | undefined;
   response: PreparedBody | undefined;
 };
-type MessageItem = { kind: 'message'; bytes: number; message: WsMessage; payloadDropped: boolean };
+/** The run of messages of one flow that arrived since its last chunk went to the writer. */
+type MessagesItem = { kind: 'messages'; bytes: number; chunk: ChunkBuilder };
 type EventItem = { kind: 'event'; bytes: 0; event: Omit<ConnectionEvent, 'id'> };
-type QueueItem = FlowItem | MessageItem | EventItem;
+type QueueItem = FlowItem | MessagesItem | EventItem;
 
-const DROP_KEY = { flow: 'flows', message: 'messages', event: 'events' } as const;
+const DROP_KEY = { flow: 'flows', messages: 'messages', event: 'events' } as const;
+/** A chunk this large goes to the writer as it is; the next message of its flow starts another. */
+const CHUNK_BYTES = 256 * 1024;
 /** While the database refuses writes, retry this often rather than every batch interval. */
 const RETRY_INTERVAL_MS = 500;
 const EMPTY = new Uint8Array(0);
@@ -61,14 +65,11 @@ function toWire(item: QueueItem, transfer: ArrayBuffer[]): WireItem {
   if (item.kind === 'flow') {
     return { kind: 'flow', row: item.row, request: wireBody(item.request, transfer), response: wireBody(item.response, transfer) };
   }
-  if (item.kind === 'message') {
-    const m = item.message;
-    return {
-      kind: 'message', flowId: m.flowId, seq: m.seq, direction: m.direction, type: m.type, time: m.time, size: m.size,
-      payload: item.payloadDropped ? EMPTY : ownCopy(m.payload, transfer),
-      truncated: item.payloadDropped || m.truncated ? 1 : 0,
-      closeCode: m.closeCode ?? null, closeReason: m.closeReason ?? null,
-    };
+  if (item.kind === 'messages') {
+    const { chunk } = item;
+    const data = chunk.seal();
+    transfer.push(data.buffer as ArrayBuffer);
+    return { kind: 'messages', flowId: chunk.flowId, firstSeq: chunk.firstSeq, lastSeq: chunk.lastSeq, count: chunk.count, data };
   }
   const e = item.event;
   return { kind: 'event', time: e.time, type: e.type, clientIp: e.clientIp ?? null, clientPort: e.clientPort ?? null, host: e.host ?? null, message: e.message };
@@ -92,6 +93,8 @@ export class WriteQueue {
   private timer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
   private closed = false;
+  /** Per flow, the messages item still open for more messages (not yet handed to the writer). */
+  private readonly openChunks = new Map<number, MessagesItem>();
   /** Set when a commit fails, so a synchronous flush knows to stop. */
   private flushFailed = false;
 
@@ -129,11 +132,20 @@ export class WriteQueue {
   }
 
   addMessage(message: WsMessage): void {
-    if (this.isFull('message')) return;
+    let item = this.openChunks.get(message.flowId);
+    if (!item || item.chunk.byteLength >= CHUNK_BYTES) {
+      if (this.isFull('messages')) return;
+      item = { kind: 'messages', bytes: 0, chunk: new ChunkBuilder(message.flowId) };
+      this.openChunks.set(message.flowId, item);
+      this.push(item);
+    }
     const size = message.payload.byteLength;
     const payloadDropped = this.bytes + size > this.options.maxQueueBytes;
     if (payloadDropped) this.dropped.bodies++;
-    this.push({ kind: 'message', bytes: payloadDropped ? 0 : size, message, payloadDropped });
+    item.chunk.append(message, payloadDropped ? EMPTY : message.payload, payloadDropped || message.truncated);
+    const bytes = payloadDropped ? 0 : size;
+    item.bytes += bytes;
+    this.bytes += bytes;
   }
 
   addEvent(event: Omit<ConnectionEvent, 'id'>): void {
@@ -156,6 +168,7 @@ export class WriteQueue {
   /** Forgets everything queued (the store is being cleared); not counted as dropped. */
   discard(): void {
     this.committer.waitIdle();
+    this.openChunks.clear();
     this.items = [];
     this.head = 0;
     this.bytes = 0;
@@ -170,7 +183,7 @@ export class WriteQueue {
     this.committer.close();
     for (let i = this.head; i < this.items.length; i++) {
       const item = this.items[i];
-      if (item) this.dropped[DROP_KEY[item.kind]]++;
+      if (item) this.dropped[DROP_KEY[item.kind]] += item.kind === 'messages' ? item.chunk.count : 1;
     }
     this.discard();
   }
@@ -216,7 +229,12 @@ export class WriteQueue {
     const end = Math.min(this.head + this.options.batchSize, this.items.length);
     const transfer: ArrayBuffer[] = [];
     const wire: WireItem[] = [];
-    for (let i = this.head; i < end; i++) wire.push(toWire(this.items[i]!, transfer));
+    for (let i = this.head; i < end; i++) {
+      const item = this.items[i]!;
+      // A chunk handed to the writer is closed: later messages of its flow start a new one.
+      if (item.kind === 'messages' && this.openChunks.get(item.chunk.flowId) === item) this.openChunks.delete(item.chunk.flowId);
+      wire.push(toWire(item, transfer));
+    }
     this.inFlight = end - this.head;
     this.committer.submit(wire, transfer, (outcome) => this.onCommitted(outcome));
   }

@@ -184,4 +184,34 @@ describe('batched writer', () => {
     await vi.waitFor(() => expect(reader.countFlows()).toBe(40), { timeout: 3_000, interval: 10 });
     expect(store.stats()).toMatchObject({ queued: 0, lastWriteError: null });
   });
+
+  it('stores a long WebSocket conversation in chunks and pages it back exactly', () => {
+    const store = openStore();
+    const flowId = store.allocateFlowId();
+    store.enqueueFlow({ ...makeFlow(flowId), kind: 'websocket', scheme: 'ws' });
+    const sent: WsMessage[] = [];
+    for (let seq = 0; seq < 2_000; seq++) {
+      const m = seq === 1_999
+        ? { ...message(flowId, seq, 3), type: 'close' as const, direction: 'server-to-client' as const, closeCode: 4000, closeReason: 'bye ✓' }
+        : message(flowId, seq, 1_024);
+      sent.push(m);
+      store.enqueueWsMessage(m);
+      if (seq === 700) store.flush(); // a chunk handed to the writer mid-conversation is closed
+    }
+    store.flush();
+    const chunks = connectionOf(store).prepare('SELECT count(*) FROM ws_message_chunks WHERE flow_id = ?').pluck().get(flowId) as number;
+    expect(chunks).toBeGreaterThan(2); // 2 MB of payloads do not fit one chunk
+
+    const read: WsMessage[] = [];
+    for (let page = store.getWsMessages(flowId, { limit: 300 }); page.length > 0; page = store.getWsMessages(flowId, { afterSeq: read.at(-1)!.seq, limit: 300 })) {
+      expect(page.length).toBeLessThanOrEqual(300);
+      read.push(...page);
+    }
+    expect(read.map((m) => m.seq)).toEqual(sent.map((m) => m.seq));
+    expect(read.map((m) => Buffer.from(m.payload).toString('hex'))).toEqual(sent.map((m) => Buffer.from(m.payload).toString('hex')));
+    expect(read.at(-1)).toMatchObject({ type: 'close', direction: 'server-to-client', closeCode: 4000, closeReason: 'bye ✓' });
+    expect(read[0]).toMatchObject({ type: 'binary', closeCode: null, closeReason: null, truncated: false });
+    expect(store.pageSummaries({ limit: 1 }).items[0]!.messageCount).toBe(2_000);
+  });
 });
+

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { initial } from './001_initial.js';
+import { messageChunks } from './002_message_chunks.js';
 
 export interface Migration {
   /** Applied in ascending order; never reuse or renumber one that has shipped. */
@@ -8,7 +9,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, messageChunks];
 
 const LATEST = Math.max(...MIGRATIONS.map((m) => m.id));
 
