@@ -27,7 +27,7 @@ export interface FlowStoreOptions {
   readonly?: boolean;
   /** Records queued at most; beyond it whole records are dropped (and counted). Default 50,000. */
   maxQueueItems?: number;
-  /** Body and payload bytes queued at most; beyond it bodies are dropped first. Default 256 MiB. */
+  /** Body and payload bytes queued at most; beyond it bodies are dropped first. Default 64 MiB (seconds of backlog at full speed, and a bound on memory). */
   maxQueueBytes?: number;
   /** How long a record waits at most before its batch is committed. Default 50 ms. */
   batchIntervalMs?: number;
@@ -92,7 +92,7 @@ export class FlowStore {
   static open(file: string, options: FlowStoreOptions = {}): FlowStore {
     const writerOptions = {
       maxQueueItems: positiveInteger('maxQueueItems', options.maxQueueItems, 50_000),
-      maxQueueBytes: positiveInteger('maxQueueBytes', options.maxQueueBytes, 256 * 1024 * 1024),
+      maxQueueBytes: positiveInteger('maxQueueBytes', options.maxQueueBytes, 64 * 1024 * 1024),
       batchIntervalMs: positiveInteger('batchIntervalMs', options.batchIntervalMs, 50),
       batchSize: positiveInteger('batchSize', options.batchSize, 500),
     };

@@ -20,13 +20,13 @@ export type ChildReport =
   /** Peak RSS since the previous sample (or since start). */
   | { type: 'rss'; peakRssBytes: number }
   /** Peak RSS over the child's whole life; `flows` only from Flowscope. */
-  | { type: 'stopped'; peakRssBytes: number; flows: number | null };
+  | { type: 'stopped'; peakRssBytes: number; flows: number | null; dropped: Record<string, number> | null };
 
 interface RunningProxy {
   port: number;
   caPem: string;
-  /** Stops the proxy; resolves to the number of stored flows, when there is a store. */
-  stop(): Promise<number | null>;
+  /** Stops the proxy; resolves to the stored flows and what overload dropped, when there is a store. */
+  stop(): Promise<{ flows: number | null; dropped: Record<string, number> | null }>;
 }
 
 const RSS_SAMPLE_MS = 100;
@@ -44,7 +44,7 @@ async function startBareMockttp(): Promise<RunningProxy> {
     caPem: ca.cert,
     stop: async () => {
       await server.stop();
-      return null;
+      return { flows: null, dropped: null };
     },
   };
 }
@@ -55,11 +55,12 @@ async function startFlowscope(dataDir: string): Promise<RunningProxy> {
     port: runtime.engine.port,
     caPem: runtime.ca.certPem,
     stop: async () => {
+      const { dropped } = runtime.store.stats();
       // stop() drains capture and closes the store, so the count reads the file as finally written.
       await runtime.stop();
       const db = new Database(runtime.databasePath, { readonly: true });
       try {
-        return db.prepare<[], number>('SELECT count(*) FROM flows').pluck().get() ?? 0;
+        return { flows: db.prepare<[], number>('SELECT count(*) FROM flows').pluck().get() ?? 0, dropped: { ...dropped } };
       } finally {
         db.close();
       }
@@ -93,8 +94,8 @@ async function main(): Promise<void> {
     stopping = true;
     clearInterval(sampler);
     sampleRss();
-    const flows = await proxy.stop();
-    if (reportBack) await report({ type: 'stopped', peakRssBytes: lifetimePeak, flows });
+    const { flows, dropped } = await proxy.stop();
+    if (reportBack) await report({ type: 'stopped', peakRssBytes: lifetimePeak, flows, dropped });
     // Exit rather than wait for idle keep-alive timers inside mockttp to run out.
     process.exit(0);
   };

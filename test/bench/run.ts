@@ -60,7 +60,7 @@ class ProxyChild {
     return report.peakRssBytes;
   }
 
-  async stop(): Promise<{ peakRssBytes: number; flows: number | null }> {
+  async stop(): Promise<{ peakRssBytes: number; flows: number | null; dropped: Record<string, number> | null }> {
     this.stopRequested = true;
     return this.request({ type: 'stop' }, 'stopped');
   }
@@ -140,7 +140,11 @@ function flowsExpected(scenario: Scenario, result: LoadResult): number {
   return scenario.flowPer === 'connection' ? result.workers : result.sent;
 }
 
-function printFlowCheck(stored: number | null, expected: number, errors: number): void {
+function printFlowCheck(stored: number | null, expected: number, errors: number, dropped: Record<string, number> | null): void {
+  if (dropped) {
+    const parts = Object.entries(dropped).map(([kind, n]) => `${n} ${kind}`).join(', ');
+    console.log(`dropped under load (bounded write queue): ${parts}`);
+  }
   const line = `flows stored: ${stored ?? 'unknown'} of ${expected} expected`;
   if (stored === expected) console.log(`${line}  OK`);
   else {
@@ -242,7 +246,7 @@ async function main(): Promise<number> {
     const mockttpEnd = await mockttpChild.stop();
     const flowscopeEnd = await flowscopeChild.stop();
     console.log(`Peak RSS over the whole run: mockttp ${mib(mockttpEnd.peakRssBytes)}, flowscope ${mib(flowscopeEnd.peakRssBytes)}`);
-    printFlowCheck(flowscopeEnd.flows, expectedFlows, flowscopeErrors);
+    printFlowCheck(flowscopeEnd.flows, expectedFlows, flowscopeErrors, flowscopeEnd.dropped);
 
     console.log(`\nSoak: ${soakRequests.toLocaleString('en-US')} requests of ${SOAK_SCENARIO.name}, c=${SOAK_SCENARIO.concurrency}, through a fresh Flowscope`);
     const soakChild = await startChild('flowscope soak', ['flowscope', join(workDir, 'flowscope-soak')]);
@@ -257,7 +261,7 @@ async function main(): Promise<number> {
     printResult('Soak HTTP GET 1 KB', 'flowscope', SOAK_SCENARIO.unit, soak, soakEnd.peakRssBytes);
     const withinRss = soakEnd.peakRssBytes <= SOAK_RSS_TARGET_MIB * MIB;
     console.log(`  -> peak RSS ${mib(soakEnd.peakRssBytes)} vs target ${SOAK_RSS_TARGET_MIB} MiB: ${withinRss ? 'OK' : 'ABOVE TARGET'}`);
-    printFlowCheck(soakEnd.flows, flowsExpected(SOAK_SCENARIO, soak), soak.errors);
+    printFlowCheck(soakEnd.flows, flowsExpected(SOAK_SCENARIO, soak), soak.errors, soakEnd.dropped);
     return 0;
   } catch (error) {
     console.error(`\nThe benchmark broke: ${error instanceof Error ? error.message : String(error)}`);
