@@ -143,7 +143,7 @@ describe('batched writer', () => {
     expect(failing.lastWriteError).toMatchObject({ code: 'SQLITE_FULL', at: expect.any(Number) });
     expect(failing.lastWriteError?.message).toBe(
       `The disk holding ${file} is full; captured flows are being kept in memory and dropped beyond 300 records ` +
-        'or 256 MiB of bodies. Free space or set a retention cap.',
+        'or 64 MiB of bodies. Free space or set a retention cap.',
     );
     // Committed flows stay readable while writes fail.
     expect(store.getFlow(10)?.path).toBe('/10');
