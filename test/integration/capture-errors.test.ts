@@ -91,6 +91,21 @@ describe('failed upstreams answer 502/504 with an explanation and still leave a 
   });
 });
 
+describe('upstream certificate checks', () => {
+  it('are skipped only for the hosts the user named', async () => {
+    const origin = await track(startBadTlsOrigin());
+    const lenient = await startTestProxy({ insecureHosts: ['127.0.0.1'] });
+    try {
+      const res = await requestViaProxy(lenient.proxyUrl, `${origin.url}/x`, { ca: lenient.ca });
+      expect(res.status).not.toBe(502);
+      const other = await requestViaProxy(lenient.proxyUrl, `${origin.url.replace('127.0.0.1', 'localhost')}/x`, { ca: lenient.ca });
+      expect(other.status).toBe(502);
+    } finally {
+      await lenient.close();
+    }
+  });
+});
+
 describe('clients that do not trust the CA', () => {
   it('leave a CLIENT_TLS_ERROR event', async () => {
     const origin = await track(startHttpsOrigin());
