@@ -1,30 +1,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Flow } from '../../src-shared/model/flow.js';
 import { FlowStore } from '../../src-main/store/index.js';
+import { useTempStore } from './temp-store.js';
 
-let dir: string;
-let file: string;
-const open: FlowStore[] = [];
-
-function openStore(): FlowStore {
-  const store = FlowStore.open(file);
-  open.push(store);
-  return store;
-}
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowscope-retention-'));
-  file = path.join(dir, 'flows.db');
-});
-
-afterEach(() => {
-  for (const store of open.splice(0)) store.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const temp = useTempStore('flowscope-retention-');
+const openStore = (options?: Parameters<typeof temp.open>[0]) => temp.open(options);
 
 function makeFlow(id: number, startedAt: number, bodySize = 0): Flow {
   const info = { wireSize: bodySize, decodedSize: bodySize, capturedSize: bodySize, truncated: false, dropped: false, contentType: null, contentEncoding: null };
@@ -86,7 +68,7 @@ describe('retention', () => {
     for (let round = 0; round < 6; round++) {
       addFlows(store, 300); // about 2.5 MiB a round
       store.applyRetention({ maxDbBytes: cap });
-      sizes.push(fs.statSync(file).size);
+      sizes.push(fs.statSync(temp.file).size);
     }
     // Without the cap the file would pass 15 MiB; with it, it settles just under the cap.
     for (const size of sizes) expect(size).toBeLessThanOrEqual(cap * 1.1);
@@ -99,9 +81,9 @@ describe('retention', () => {
   it('shrinks a file that is already over maxDbBytes', () => {
     const store = openStore();
     addFlows(store, 1_000);
-    expect(fs.statSync(file).size).toBeGreaterThan(8 * 1024 * 1024);
+    expect(fs.statSync(temp.file).size).toBeGreaterThan(8 * 1024 * 1024);
     store.applyRetention({ maxDbBytes: 2 * 1024 * 1024 });
-    expect(fs.statSync(file).size).toBeLessThanOrEqual(2.2 * 1024 * 1024);
+    expect(fs.statSync(temp.file).size).toBeLessThanOrEqual(2.2 * 1024 * 1024);
   });
 
   it('runs in the background until disposed', async () => {

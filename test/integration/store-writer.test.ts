@@ -1,31 +1,12 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Flow, WsMessage } from '../../src-shared/model/flow.js';
 import { FlowStore, type PreparedBody } from '../../src-main/store/index.js';
+import { useTempStore } from './temp-store.js';
 
-let dir: string;
-let file: string;
-const open: FlowStore[] = [];
-
-function openStore(options?: Parameters<typeof FlowStore.open>[1]): FlowStore {
-  const store = FlowStore.open(file, options);
-  open.push(store);
-  return store;
-}
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowscope-writer-'));
-  file = path.join(dir, 'flows.db');
-});
-
-afterEach(() => {
-  for (const store of open.splice(0)) store.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const temp = useTempStore('flowscope-writer-');
+const openStore = (options?: Parameters<typeof temp.open>[0]) => temp.open(options);
 
 const body = (size: number): PreparedBody => ({ storage: 'raw', data: crypto.randomBytes(size), decodedSize: size });
 
@@ -142,7 +123,7 @@ describe('batched writer', () => {
     expect(failing).toMatchObject({ queued: 300, flowCount: 10, dropped: { flows: 200, bodies: 0 } });
     expect(failing.lastWriteError).toMatchObject({ code: 'SQLITE_FULL', at: expect.any(Number) });
     expect(failing.lastWriteError?.message).toBe(
-      `The disk holding ${file} is full; captured flows are being kept in memory and dropped beyond 300 records ` +
+      `The disk holding ${temp.file} is full; captured flows are being kept in memory and dropped beyond 300 records ` +
         'or 64 MiB of bodies. Free space or set a retention cap.',
     );
     // Committed flows stay readable while writes fail.

@@ -1,32 +1,15 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Flow, WsMessage } from '../../src-shared/model/flow.js';
 import { FlowStore, prepareBody } from '../../src-main/store/index.js';
+import { useTempStore } from './temp-store.js';
 
-let dir: string;
-let file: string;
-const open: FlowStore[] = [];
-
-function openStore(options?: Parameters<typeof FlowStore.open>[1]): FlowStore {
-  const store = FlowStore.open(file, options);
-  open.push(store);
-  return store;
-}
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowscope-store-'));
-  file = path.join(dir, 'flows.db');
-});
-
-afterEach(() => {
-  for (const store of open.splice(0)) store.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const temp = useTempStore('flowscope-store-');
+const openStore = (options?: Parameters<typeof temp.open>[0]) => temp.open(options);
 
 function makeFlow(id: number, overrides: Partial<Flow> = {}): Flow {
   const start = 1_700_000_000_000.25 + id;
@@ -76,7 +59,7 @@ describe('FlowStore', () => {
   it('records migrations once and applies none again on reopen', () => {
     openStore().close();
     openStore().close();
-    const db = new Database(file, { readonly: true });
+    const db = new Database(temp.file, { readonly: true });
     expect(db.prepare('SELECT id, name FROM migrations').all()).toEqual([{ id: 1, name: 'initial' }, { id: 2, name: 'message_chunks' }]);
     expect(db.pragma('auto_vacuum', { simple: true })).toBe(2);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -85,10 +68,10 @@ describe('FlowStore', () => {
 
   it('refuses a store written by a newer Flowscope', () => {
     openStore().close();
-    const db = new Database(file);
+    const db = new Database(temp.file);
     db.prepare("INSERT INTO migrations (id, name, applied_at) VALUES (99, 'future', 0)").run();
     db.close();
-    expect(() => FlowStore.open(file)).toThrow(/newer version of Flowscope/);
+    expect(() => FlowStore.open(temp.file)).toThrow(/newer version of Flowscope/);
   });
 
   it('gives back a flow field by field as enqueued, with its messages and events', () => {
@@ -181,7 +164,7 @@ describe('FlowStore', () => {
   });
 
   it('says plainly when a read-only store does not exist', () => {
-    expect(() => FlowStore.open(path.join(dir, 'missing.db'), { readonly: true })).toThrow(/There is no flow store at/);
+    expect(() => FlowStore.open(path.join(temp.dir, 'missing.db'), { readonly: true })).toThrow(/There is no flow store at/);
   });
 
   it('stores bodies once and gives them back decoded or as sent', async () => {
@@ -200,7 +183,7 @@ describe('FlowStore', () => {
     expect(store.getBody(id, 'request')).toEqual({ bytes: json, truncated: false, contentEncoding: 'gzip', decoded: true });
     expect(store.getBody(id, 'request', { decoded: false })).toEqual({ bytes: gz, truncated: false, contentEncoding: 'gzip', decoded: false });
     expect(store.getBody(id, 'response')).toEqual({ bytes: json, truncated: false, contentEncoding: null, decoded: true });
-    const row = new Database(file, { readonly: true }).prepare('SELECT storage, length(data) AS n FROM bodies WHERE side = ?');
+    const row = new Database(temp.file, { readonly: true }).prepare('SELECT storage, length(data) AS n FROM bodies WHERE side = ?');
     expect(row.get('response')).toEqual({ storage: 'deflate', n: expect.any(Number) });
     expect((row.get('response') as { n: number }).n).toBeLessThan(json.length / 5);
     row.database.close();
@@ -231,7 +214,7 @@ describe('FlowStore', () => {
     store.enqueueFlow(makeFlow(store.allocateFlowId()));
     store.clear();
     store.flush();
-    expect(fs.statSync(file).size).toBeLessThan(256 * 1024);
+    expect(fs.statSync(temp.file).size).toBeLessThan(256 * 1024);
     expect(store.countFlows()).toBe(0);
     expect(store.listEvents({ limit: 5 })).toEqual([]);
     expect(store.getWsMessages(id, { limit: 5 })).toEqual([]);
