@@ -30,8 +30,11 @@ export async function relaunchWithUpstreamCas(files: string[], dataDir: string):
   const bundle = path.join(dataDir, 'upstream-cas.pem');
   writeFileSync(bundle, pems.join('\n'), { mode: 0o600 });
 
+  // Its own process group (POSIX): a Ctrl+C in the terminal reaches only this process, which
+  // forwards it once. Otherwise the child would get it twice, and a second signal means "exit now".
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit',
+    detached: process.platform !== 'win32',
     env: { ...process.env, NODE_EXTRA_CA_CERTS: bundle, [LOADED_FLAG]: '1' },
   });
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
