@@ -18,7 +18,7 @@ export function exportCa(ca: CaMaterial, format: CaExportFormat, options: CaExpo
     case 'der':
       return Buffer.from(new X509Certificate(ca.certPem).raw);
     case 'p12':
-      return exportP12(ca, options.password ?? '', options.includeKey ?? true);
+      return exportP12(ca, options.password ?? '', options.includeKey ?? false);
   }
 }
 

@@ -32,6 +32,8 @@ interface Exchange {
   tls: TlsInfo | null;
   error: FlowError | null;
   wsSeq: number;
+  /** A WebSocket flow's row has been queued (it must be before any of its messages). */
+  written: boolean;
   finished: boolean;
 }
 
@@ -90,12 +92,15 @@ export class Capture implements StepHooks {
   }
 
   onUpstreamError(engineId: string, error: FlowError): void {
-    this.exchange(engineId, 'http').error = error;
+    const exchange = this.exchanges.get(engineId);
+    if (exchange) exchange.error = error;
   }
 
   onWsFrame(engineId: string, frame: WsFrame): void {
     const exchange = this.exchanges.get(engineId);
-    if (!exchange) return;
+    if (!exchange?.request) return;
+    // A server may speak first, in the same read as its 101: the flow row must precede its messages.
+    if (!exchange.written) this.writeOpenWebSocket(exchange, exchange.request.timingEvents);
     const payload = frame.payload.length > this.maxBodySize
       ? Buffer.from(frame.payload.subarray(0, this.maxBodySize))
       : frame.payload;
@@ -126,6 +131,7 @@ export class Capture implements StepHooks {
         tls: null,
         error: null,
         wsSeq: 0,
+        written: false,
         finished: false,
       };
       this.exchanges.set(engineId, exchange);
@@ -167,8 +173,13 @@ export class Capture implements StepHooks {
     const exchange = this.exchanges.get(res.id);
     if (!exchange?.request) return;
     exchange.response = res;
-    // Written now so that the flow is visible while it is open; written again when it closes.
-    this.sink.enqueueFlow(this.buildFlow(exchange, res.timingEvents, null, null));
+    this.writeOpenWebSocket(exchange, res.timingEvents);
+  }
+
+  /** Written while open so the flow is visible (and its messages have a row); again when it closes. */
+  private writeOpenWebSocket(exchange: Exchange, timing: TimingEvents): void {
+    exchange.written = true;
+    this.sink.enqueueFlow(this.buildFlow(exchange, timing, null, null));
   }
 
   private finishWebSocket(engineId: string, timing: TimingEvents, error: FlowError | null): void {

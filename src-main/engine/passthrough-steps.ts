@@ -117,6 +117,17 @@ function tapResponseBody(res: ServerResponse, onChunk: (chunk: Buffer) => void):
   } as ServerResponse['end'];
 }
 
+/**
+ * mockttp's passthrough aborts the upstream request when the client response closes early, but
+ * detaches that handler once the response finishes; a 504 we send finishes it. So before sending
+ * one, we run that handler ourselves, or the hung upstream connection would stay open for good.
+ */
+function abortUpstream(res: ServerResponse): void {
+  for (const listener of res.listeners('close')) {
+    if (listener.name === 'abortUpstream') (listener as () => void)();
+  }
+}
+
 function targetOf(req: OngoingRequest): string {
   try {
     return new URL(req.url).host;
@@ -167,6 +178,7 @@ class FlowscopePassThroughStepImpl extends requestStepImpls.PassThroughStepImpl 
     const timedOut = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
         if (clientRes.headersSent) return;
+        abortUpstream(clientRes);
         fail({ type: 'TIMEOUT', message: `No response headers within ${this.settings.responseTimeoutMs} ms` });
         // Return at once so mockttp records our 504 as the response rather than an abort.
         resolve();
@@ -177,6 +189,8 @@ class FlowscopePassThroughStepImpl extends requestStepImpls.PassThroughStepImpl 
       await Promise.race([handled, timedOut]);
     } catch (error) {
       if (error instanceof abortErrorModule.AbortError) throw error;
+      // The client went away and mockttp hung up on the upstream: an abort, not an upstream failure.
+      if (clientRes.destroyed && !failed) throw new abortErrorModule.AbortError('The client closed the connection', 'CLIENT_ABORTED');
       fail(classifyUpstreamError(error));
     } finally {
       clearTimeout(timer);

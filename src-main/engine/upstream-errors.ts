@@ -25,7 +25,7 @@ export function classifyErrorCode(code: string | undefined, message = ''): FlowE
   }
   if (code === 'ECONNREFUSED') return 'CONNECTION_REFUSED';
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') return 'CONNECTION_RESET';
-  if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || code === 'FLOWSCOPE_TIMEOUT') return 'TIMEOUT';
+  if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') return 'TIMEOUT';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_FAIL') return 'DNS_ERROR';
   if (TLS_CODES.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_') || code === 'EPROTO') return 'TLS_ERROR';
   if (code.startsWith('HPE_') || code.startsWith('ERR_HTTP2_') || code === 'ERR_INVALID_HTTP_RESPONSE') return 'PROTOCOL_ERROR';

@@ -7,7 +7,9 @@ import path from 'node:path';
 import { loadOrCreateCa, type CaMaterial } from '../ca/index.js';
 import { startEngine, type Engine } from '../engine/engine.js';
 import { FlowStore } from '../store/index.js';
-import { readRuntimeFile, removeRuntimeFile, writeRuntimeFile } from './runtime-file.js';
+import { lockDataDir, removeRuntimeFile, writeRuntimeFile } from './runtime-file.js';
+
+export { DataDirInUseError } from './runtime-file.js';
 
 export interface RuntimeOptions {
   dataDir: string;
@@ -36,16 +38,6 @@ export const DEFAULT_MAX_BODY_SIZE = 1024 * 1024;
 const STATUS_INTERVAL_MS = 1000;
 const RETENTION_INTERVAL_MS = 60_000;
 
-export class DataDirInUseError extends Error {
-  constructor(dataDir: string, pid: number, proxyUrl: string) {
-    super(
-      `Another Flowscope (pid ${pid}) is already capturing into ${dataDir} at ${proxyUrl}. ` +
-        'Stop it first, or start this one with --data-dir pointing at another folder.',
-    );
-    this.name = 'DataDirInUseError';
-  }
-}
-
 export function readUpstreamCas(files: string[]): string[] {
   return files.map((file) => {
     let pem: string;
@@ -64,9 +56,19 @@ export function readUpstreamCas(files: string[]): string[] {
 export async function startProxyRuntime(options: RuntimeOptions): Promise<ProxyRuntime> {
   const { dataDir } = options;
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const running = readRuntimeFile(dataDir);
-  if (running) throw new DataDirInUseError(dataDir, running.pid, running.proxyUrl);
+  const unlock = lockDataDir(dataDir);
+  try {
+    return await startLocked(options, unlock);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+}
 
+async function startLocked(options: RuntimeOptions, unlock: () => void): Promise<ProxyRuntime> {
+  const { dataDir } = options;
+  // These CAs take mockttp's slower per-connection path (FACTS.md); `flowscope serve` avoids it
+  // by relaunching with them in NODE_EXTRA_CA_CERTS and passing none here.
   const upstreamCaPems = readUpstreamCas(options.upstreamCaFiles ?? []);
   const ca = await loadOrCreateCa(dataDir);
   const databasePath = path.join(dataDir, 'flows.db');
@@ -94,7 +96,7 @@ export async function startProxyRuntime(options: RuntimeOptions): Promise<ProxyR
     : null;
 
   const startedAt = Date.now();
-  const stats = () => ({ ...store.stats(), inFlight: engine.capture.inFlight });
+  const stats = () => ({ ...store.queueStats(), inFlight: engine.capture.inFlight });
   const publish = () =>
     writeRuntimeFile(dataDir, {
       pid: process.pid,
@@ -107,7 +109,14 @@ export async function startProxyRuntime(options: RuntimeOptions): Promise<ProxyR
       databasePath,
       stats: stats(),
     });
-  publish();
+  try {
+    publish();
+  } catch (error) {
+    retention?.dispose();
+    await engine.stop();
+    store.close();
+    throw new Error(`Cannot write ${path.join(dataDir, 'proxy.json')} (${(error as Error).message}). Check that the data directory is writable.`);
+  }
   const statusTimer = setInterval(() => {
     try {
       publish();
@@ -133,6 +142,7 @@ export async function startProxyRuntime(options: RuntimeOptions): Promise<ProxyR
         await engine.capture.drain();
         store.close();
         removeRuntimeFile(dataDir);
+        unlock();
       })()),
   };
 }

@@ -51,3 +51,35 @@ export function readRuntimeFile(dataDir: string): RuntimeInfo | null {
   }
   return typeof info.pid === 'number' && info.pid !== process.pid && isAlive(info.pid) ? info : null;
 }
+
+export class DataDirInUseError extends Error {
+  constructor(dataDir: string, pid: number, proxyUrl: string | null) {
+    super(
+      `Another Flowscope (pid ${pid}) is already capturing into ${dataDir}${proxyUrl ? ` at ${proxyUrl}` : ''}. ` +
+        'Stop it first, or start this one with --data-dir pointing at another folder.',
+    );
+    this.name = 'DataDirInUseError';
+  }
+}
+
+/**
+ * Takes proxy.lock in the data directory (created exclusively, so two starts at the same moment
+ * cannot both win); a lock left by a process that no longer runs is taken over. Returns the release.
+ */
+export function lockDataDir(dataDir: string): () => void {
+  const file = path.join(dataDir, 'proxy.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx', mode: 0o600 });
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(readFileSync(file, 'utf8'));
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+        throw new DataDirInUseError(dataDir, pid, readRuntimeFile(dataDir)?.proxyUrl ?? null);
+      }
+      rmSync(file, { force: true });
+    }
+  }
+  throw new Error(`Could not take ${file}: another Flowscope keeps starting on ${dataDir}.`);
+}

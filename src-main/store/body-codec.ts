@@ -16,6 +16,11 @@ export const COMPRESS_FROM_BYTES = 4 * 1024;
 export const MAX_DECODED_BYTES = 256 * 1024 * 1024;
 
 const DECODE_OPTIONS = { maxOutputLength: MAX_DECODED_BYTES };
+/**
+ * Capture only measures what an encoded body decodes to, on libuv's shared threads; a small body
+ * that inflates past this (a compression bomb) is left unmeasured rather than inflated in full.
+ */
+const MEASURE_OPTIONS = { maxOutputLength: 16 * 1024 * 1024 };
 
 type Coding = 'gzip' | 'deflate' | 'br';
 
@@ -46,13 +51,13 @@ function bufferOf(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-function decodeStepAsync(coding: Coding, data: Buffer): Promise<Buffer> {
+function decodeStepAsync(coding: Coding, data: Buffer, options: { maxOutputLength: number }): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const done = (err: Error | null, out: Buffer): void => (err ? reject(err) : resolve(out));
-    if (coding === 'gzip') zlib.gunzip(data, DECODE_OPTIONS, done);
-    else if (coding === 'br') zlib.brotliDecompress(data, DECODE_OPTIONS, done);
-    else if (hasZlibHeader(data)) zlib.inflate(data, DECODE_OPTIONS, done);
-    else zlib.inflateRaw(data, DECODE_OPTIONS, done);
+    if (coding === 'gzip') zlib.gunzip(data, options, done);
+    else if (coding === 'br') zlib.brotliDecompress(data, options, done);
+    else if (hasZlibHeader(data)) zlib.inflate(data, options, done);
+    else zlib.inflateRaw(data, options, done);
   });
 }
 
@@ -84,7 +89,7 @@ export async function prepareBody(
     if (info.truncated) return { storage: 'raw', data, decodedSize: null };
     let decoded = data;
     try {
-      for (const coding of parsed.codings) decoded = await decodeStepAsync(coding, decoded);
+      for (const coding of parsed.codings) decoded = await decodeStepAsync(coding, decoded, MEASURE_OPTIONS);
     } catch {
       return { storage: 'raw', data, decodedSize: null };
     }

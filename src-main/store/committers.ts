@@ -141,6 +141,9 @@ export class WorkerCommitter implements Committer {
   private fail(message: string): void {
     if (this.failed) return;
     this.failed = true;
+    // A thread that is only slow could still commit the batch we are about to retry, and hold
+    // the write lock while we do: stop it.
+    void this.worker.terminate();
     const pending = this.pending;
     this.pending = null;
     pending?.done({ ok: false, error: { code: 'WRITER_STOPPED', message } });

@@ -72,8 +72,7 @@ function fileSize(file: string): number {
 
 /**
  * The flow store: SQLite is the single source of truth. Capture enqueues (never waits on disk);
- * readers query committed rows. On a writable store every read first commits what is queued, so a
- * flow that capture has announced can always be read back.
+ * readers query committed rows (call flush() first to read what was just enqueued).
  */
 export class FlowStore {
   private readonly retentionTasks = new Set<Disposable>();
@@ -139,6 +138,18 @@ export class FlowStore {
   /** Commits everything queued now. A write error is kept in stats(), not thrown. */
   flush(): void {
     this.writable?.writer.flush();
+  }
+
+  /** The writer's counters only: cheap enough to publish every second (no table count). */
+  queueStats(): Pick<StoreStats, 'queued' | 'queuedBytes' | 'dropped' | 'lastWriteError'> {
+    this.mustBeOpen();
+    const writer = this.writable?.writer;
+    return {
+      queued: writer?.queued ?? 0,
+      queuedBytes: writer?.queuedBytes ?? 0,
+      dropped: { ...(writer?.dropped ?? { flows: 0, bodies: 0, messages: 0, events: 0 }) },
+      lastWriteError: writer?.lastWriteError ?? null,
+    };
   }
 
   stats(): StoreStats {
@@ -236,11 +247,9 @@ export class FlowStore {
     return this.writable.writer;
   }
 
+  /** Reads see what is committed; they never wait for the writer (that would stall the proxy). */
   private beforeRead(): ReadStatements {
     this.mustBeOpen();
-    const writer = this.writable?.writer;
-    // Read-your-writes: commit the queue first, unless the disk is refusing writes right now.
-    if (writer && writer.queued > 0 && writer.lastWriteError === null) writer.flush();
     return this.read;
   }
 }

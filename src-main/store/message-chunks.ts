@@ -59,7 +59,7 @@ export class ChunkBuilder {
 
   private reserve(needed: number): void {
     if (this.length + needed <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + needed));
+    const grown = Buffer.allocUnsafe(Math.max(Math.min(this.buffer.length * 2, 64 * 1024), this.length + needed));
     this.buffer.copy(grown, 0, 0, this.length);
     this.buffer = grown;
   }

@@ -39,11 +39,7 @@ type EventItem = { kind: 'event'; bytes: 0; event: Omit<ConnectionEvent, 'id'> }
 type QueueItem = FlowItem | MessagesItem | EventItem;
 
 const DROP_KEY = { flow: 'flows', messages: 'messages', event: 'events' } as const;
-/**
- * A chunk this large goes to the writer as it is; the next message of its flow starts another.
- * Chunk buffers are allocated at this size once (no doubling), which keeps the garbage a busy
- * socket makes, and so the process's memory, close to the bytes actually captured.
- */
+/** A chunk this large goes to the writer as it is; the next message of its flow starts another. */
 const CHUNK_BYTES = 64 * 1024;
 /** While the database refuses writes, retry this often rather than every batch interval. */
 const RETRY_INTERVAL_MS = 500;
@@ -139,7 +135,8 @@ export class WriteQueue {
     let item = this.openChunks.get(message.flowId);
     if (!item || item.chunk.byteLength >= CHUNK_BYTES) {
       if (this.isFull('messages')) return;
-      item = { kind: 'messages', bytes: 0, chunk: new ChunkBuilder(message.flowId, CHUNK_BYTES + 2048) };
+      // Sized for the first message and grown as needed: many quiet sockets must not each hold 64 KiB.
+      item = { kind: 'messages', bytes: 0, chunk: new ChunkBuilder(message.flowId, Math.min(CHUNK_BYTES, 256 + 2 * message.payload.byteLength)) };
       this.openChunks.set(message.flowId, item);
       this.push(item);
     }

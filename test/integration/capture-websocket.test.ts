@@ -1,8 +1,9 @@
 import { once } from 'node:events';
+import { createServer } from 'node:http';
+import WebSocket, { WebSocketServer } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type WebSocket from 'ws';
 import { startWsOrigin, wsBigText, type WsOrigin } from '../fixtures/index.js';
-import { webSocketViaProxy } from '../fixtures/proxy-clients.js';
+import { connectTunnel, webSocketViaProxy } from '../fixtures/proxy-clients.js';
 import { startTestProxy, waitFor, type TestProxy } from './harness.js';
 
 const MAX_BODY = 64 * 1024;
@@ -76,5 +77,44 @@ describe.each([
     expect(big).toMatchObject({ size: MAX_BODY * 2, truncated: true });
     expect(Buffer.from(big.payload).toString()).toBe(wsBigText(MAX_BODY * 2).slice(0, MAX_BODY));
     expect(messages[10]).toMatchObject({ closeCode: 4000, closeReason: 'bye' });
+  });
+});
+
+describe('a server that speaks first', () => {
+  it('keeps the messages it sends in the same read as its 101', async () => {
+    const server = createServer();
+    const wss = new WebSocketServer({ server });
+    wss.on('connection', (socket) => {
+      socket.send('welcome');
+      socket.send('and more');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      // Listen before 'open': the greetings can arrive in the same read as the handshake.
+      const tunnel = await connectTunnel(proxy.proxyUrl, '127.0.0.1', port);
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/greet`, { createConnection: () => tunnel } as WebSocket.ClientOptions);
+      const received: string[] = [];
+      ws.on('message', (data) => received.push(String(data)));
+      await waitFor(() => received.length === 2, 'both greetings');
+      ws.close();
+      const flowId = await waitFor(() => {
+        proxy.runtime.store.flush();
+        return proxy.runtime.store.pageSummaries({ limit: 20 }).items.find((s) => s.path === '/greet')?.id;
+      }, 'the /greet flow');
+      const messages = await waitFor(() => {
+        proxy.runtime.store.flush();
+        const all = proxy.runtime.store.getWsMessages(flowId, { limit: 10 });
+        return all.length >= 2 ? all : undefined;
+      }, 'the greetings in the store');
+      expect(messages.slice(0, 2).map((m) => [m.direction, Buffer.from(m.payload).toString()])).toEqual([
+        ['server-to-client', 'welcome'], ['server-to-client', 'and more'],
+      ]);
+      expect(proxy.runtime.store.stats().dropped.messages).toBe(0);
+    } finally {
+      wss.close();
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

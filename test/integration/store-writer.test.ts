@@ -98,6 +98,7 @@ describe('batched writer', () => {
     store.enqueueFlow(flow);
     flow.statusCode = 500;
     flow.requestHeaders.push(['X-Late', '1']);
+    store.flush();
     expect(store.getFlow(flow.id)).toMatchObject({ statusCode: 200, requestHeaders: [['Host', 'example.test']] });
   });
 

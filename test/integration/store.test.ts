@@ -120,6 +120,7 @@ describe('FlowStore', () => {
     const closed = { ...accepted, endedAt: accepted.startedAt + 900, durationMs: 900, tags: ['closed'] };
     store.enqueueFlow(closed);
     store.enqueueWsMessage(makeMessage(id, 4));
+    store.flush();
     expect(store.getFlow(id)).toStrictEqual(closed);
     expect(store.countFlows()).toBe(1);
     expect(store.pageSummaries({ limit: 5 }).items[0]).toMatchObject({ id, kind: 'websocket', messageCount: 5, statusCode: 101 });
@@ -128,6 +129,7 @@ describe('FlowStore', () => {
   it('pages 2,500 flows newest first, every id exactly once', () => {
     const store = openStore();
     for (let i = 0; i < 2_500; i++) store.enqueueFlow(makeFlow(store.allocateFlowId()));
+    store.flush();
     const seen: number[] = [];
     let cursor: number | undefined;
     for (;;) {
@@ -180,6 +182,7 @@ describe('FlowStore', () => {
       request: await prepareBody(gz, { contentEncoding: 'gzip', truncated: false }),
       response: await prepareBody(json, { contentEncoding: null, truncated: false }),
     });
+    store.flush();
     expect(store.getBody(id, 'request')).toEqual({ bytes: json, truncated: false, contentEncoding: 'gzip', decoded: true });
     expect(store.getBody(id, 'request', { decoded: false })).toEqual({ bytes: gz, truncated: false, contentEncoding: 'gzip', decoded: false });
     expect(store.getBody(id, 'response')).toEqual({ bytes: json, truncated: false, contentEncoding: null, decoded: true });
@@ -193,11 +196,13 @@ describe('FlowStore', () => {
       responseBody: { wireSize: gz.length, decodedSize: null, capturedSize: 100, truncated: true, dropped: false, contentType: null, contentEncoding: 'gzip' },
     });
     store.enqueueFlow(truncated, { response: await prepareBody(cut, { contentEncoding: 'gzip', truncated: true }) });
+    store.flush();
     expect(store.getBody(truncated.id, 'response')).toEqual({
       bytes: cut, truncated: true, contentEncoding: 'gzip', decoded: false, decodeError: expect.stringContaining('first 100 bytes'),
     });
     const noResponse = makeFlow(store.allocateFlowId(), { responseBody: null });
     store.enqueueFlow(noResponse);
+    store.flush();
     expect(store.getBody(noResponse.id, 'response')).toBeNull();
     expect(store.getBody(12345, 'request')).toBeNull();
   });
