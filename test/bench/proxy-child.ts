@@ -18,7 +18,7 @@ export type ChildCommand = { type: 'sample' } | { type: 'stop' };
 export type ChildReport =
   | { type: 'ready'; port: number; caPem: string }
   /** Peak RSS since the previous sample (or since start). */
-  | { type: 'rss'; peakRssBytes: number }
+  | { type: 'rss'; peakRssBytes: number; cpuMicros: number }
   /** Peak RSS over the child's whole life; `flows` only from Flowscope. */
   | { type: 'stopped'; peakRssBytes: number; flows: number | null; dropped: Record<string, number> | null };
 
@@ -81,6 +81,7 @@ async function main(): Promise<void> {
 
   let windowPeak = process.memoryUsage().rss;
   let lifetimePeak = windowPeak;
+  let cpuMark = 0;
   const sampleRss = () => {
     const rss = process.memoryUsage().rss;
     windowPeak = Math.max(windowPeak, rss);
@@ -103,7 +104,10 @@ async function main(): Promise<void> {
   process.on('message', (command: ChildCommand) => {
     if (command.type === 'sample') {
       sampleRss();
-      void report({ type: 'rss', peakRssBytes: windowPeak });
+      // CPU of every thread of this process (the store's writer thread too) since the last sample.
+      const cpu = process.cpuUsage();
+      void report({ type: 'rss', peakRssBytes: windowPeak, cpuMicros: cpu.user + cpu.system - cpuMark });
+      cpuMark = cpu.user + cpu.system;
       windowPeak = process.memoryUsage().rss;
     } else if (command.type === 'stop') {
       void stop(true);
