@@ -84,8 +84,16 @@ function toBuffer(chunk: unknown, encoding?: unknown): Buffer | null {
   return null;
 }
 
+/** HTTP/1 requests without Content-Length or Transfer-Encoding have no body (RFC 9112 6.3). */
+function hasNoBody(req: OngoingRequest): boolean {
+  const length = req.headers['content-length'];
+  return req.httpVersionMajor < 2 && (length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined;
+}
+
 /** Wraps the request body stream the passthrough step reads, so each chunk is seen as it goes upstream. */
 function tapRequestBody(req: OngoingRequest, onChunk: (chunk: Buffer) => void): void {
+  // Most requests (GETs) have no body: no need for a stream in the way.
+  if (hasNoBody(req)) return;
   const body = req.body;
   const asStream = body.asStream.bind(body);
   body.asStream = () => {
