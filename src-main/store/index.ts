@@ -153,13 +153,8 @@ export class FlowStore {
   }
 
   stats(): StoreStats {
-    this.mustBeOpen();
-    const writer = this.writable?.writer;
     return {
-      queued: writer?.queued ?? 0,
-      queuedBytes: writer?.queuedBytes ?? 0,
-      dropped: { ...(writer?.dropped ?? { flows: 0, bodies: 0, messages: 0, events: 0 }) },
-      lastWriteError: writer?.lastWriteError ?? null,
+      ...this.queueStats(),
       flowCount: this.read.countFlows.get()!,
       dbSizeBytes: fileSize(this.file) + fileSize(`${this.file}-wal`),
     };
