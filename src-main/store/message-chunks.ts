@@ -13,7 +13,27 @@ const DIRECTIONS: readonly WsDirection[] = ['client-to-server', 'server-to-clien
 const TYPES: readonly WsMessageType[] = ['text', 'binary', 'ping', 'pong', 'close'];
 const FIXED_BYTES = 4 + 1 + 1 + 8 + 4 + 1 + 4 + 4 + 4;
 
-/** Appends messages of one flow into one growing buffer. */
+/**
+ * Chunk buffers live in shared memory, in two sizes: the writer thread reads a chunk in place (no
+ * copy, no transfer, so it can be sent again if a commit fails) and the buffer is reused once its
+ * batch is committed. A busy socket then makes almost no garbage; a quiet one holds only 4 KiB.
+ */
+const SMALL_BYTES = 4 * 1024;
+const LARGE_BYTES = 68 * 1024;
+const POOL_LIMIT = 64;
+const pools = new Map<number, Buffer[]>([[SMALL_BYTES, []], [LARGE_BYTES, []]]);
+
+function takeBuffer(minBytes: number): Buffer {
+  const size = minBytes <= SMALL_BYTES ? SMALL_BYTES : minBytes <= LARGE_BYTES ? LARGE_BYTES : minBytes;
+  return pools.get(size)?.pop() ?? Buffer.from(new SharedArrayBuffer(size));
+}
+
+function giveBack(buffer: Buffer): void {
+  const pool = pools.get(buffer.length);
+  if (pool && pool.length < POOL_LIMIT) pool.push(buffer);
+}
+
+/** Appends messages of one flow into one buffer; release() once its chunk is committed (or dropped). */
 export class ChunkBuilder {
   firstSeq = -1;
   lastSeq = -1;
@@ -21,8 +41,8 @@ export class ChunkBuilder {
   private buffer: Buffer;
   private length = 0;
 
-  constructor(readonly flowId: number, initialBytes = 16 * 1024) {
-    this.buffer = Buffer.allocUnsafe(initialBytes);
+  constructor(readonly flowId: number, firstMessageBytes = 0) {
+    this.buffer = takeBuffer(FIXED_BYTES + firstMessageBytes);
   }
 
   get byteLength(): number {
@@ -52,15 +72,22 @@ export class ChunkBuilder {
     this.count++;
   }
 
-  /** The encoded records, in a buffer of their own (it can be handed to another thread). */
-  seal(): Uint8Array {
-    return new Uint8Array(this.buffer.buffer, this.buffer.byteOffset, this.length).slice();
+  /** The encoded records, a view of shared memory: valid until release(). */
+  view(): Uint8Array {
+    return new Uint8Array(this.buffer.buffer, this.buffer.byteOffset, this.length);
+  }
+
+  release(): void {
+    giveBack(this.buffer);
+    this.buffer = Buffer.alloc(0);
+    this.length = 0;
   }
 
   private reserve(needed: number): void {
     if (this.length + needed <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(Math.min(this.buffer.length * 2, 64 * 1024), this.length + needed));
+    const grown = takeBuffer(this.length + needed);
     this.buffer.copy(grown, 0, 0, this.length);
+    giveBack(this.buffer);
     this.buffer = grown;
   }
 }

@@ -67,9 +67,7 @@ function toWire(item: QueueItem, transfer: ArrayBuffer[]): WireItem {
   }
   if (item.kind === 'messages') {
     const { chunk } = item;
-    const data = chunk.seal();
-    transfer.push(data.buffer as ArrayBuffer);
-    return { kind: 'messages', flowId: chunk.flowId, firstSeq: chunk.firstSeq, lastSeq: chunk.lastSeq, count: chunk.count, data };
+    return { kind: 'messages', flowId: chunk.flowId, firstSeq: chunk.firstSeq, lastSeq: chunk.lastSeq, count: chunk.count, data: chunk.view() };
   }
   const e = item.event;
   return { kind: 'event', time: e.time, type: e.type, clientIp: e.clientIp ?? null, clientPort: e.clientPort ?? null, host: e.host ?? null, message: e.message };
@@ -135,8 +133,7 @@ export class WriteQueue {
     let item = this.openChunks.get(message.flowId);
     if (!item || item.chunk.byteLength >= CHUNK_BYTES) {
       if (this.isFull('messages')) return;
-      // Sized for the first message and grown as needed: many quiet sockets must not each hold 64 KiB.
-      item = { kind: 'messages', bytes: 0, chunk: new ChunkBuilder(message.flowId, Math.min(CHUNK_BYTES, 256 + 2 * message.payload.byteLength)) };
+      item = { kind: 'messages', bytes: 0, chunk: new ChunkBuilder(message.flowId, message.payload.byteLength) };
       this.openChunks.set(message.flowId, item);
       this.push(item);
     }
@@ -170,6 +167,10 @@ export class WriteQueue {
   discard(): void {
     this.committer.waitIdle();
     this.openChunks.clear();
+    for (let i = this.head; i < this.items.length; i++) {
+      const item = this.items[i];
+      if (item?.kind === 'messages') item.chunk.release();
+    }
     this.items = [];
     this.head = 0;
     this.bytes = 0;
@@ -253,7 +254,12 @@ export class WriteQueue {
       this.dropped.messages += rejected.messages;
       this.dropped.events += rejected.events;
       const end = this.head + count;
-      for (let i = this.head; i < end; i++) this.bytes -= this.items[i]?.bytes ?? 0;
+      for (let i = this.head; i < end; i++) {
+        const item = this.items[i];
+        if (!item) continue;
+        this.bytes -= item.bytes;
+        if (item.kind === 'messages') item.chunk.release();
+      }
       this.head = end;
       if (this.head === this.items.length) {
         this.items = [];
