@@ -229,7 +229,10 @@ export class Capture implements StepHooks {
 
   private async prepare(body: BodyCapture, headers: RawHeaders): Promise<PreparedBody | undefined> {
     if (body.captured === 0) return undefined;
-    return prepareBody(body.bytes(), { contentEncoding: headerValue(headers, 'content-encoding'), truncated: body.truncated });
+    return prepareBody(body.bytes(), {
+      contentEncoding: headerValue(headers, 'content-encoding'),
+      truncated: body.truncated,
+    });
   }
 
   private buildFlow(exchange: Exchange, timing: TimingEvents, requestDecoded: number | null, responseDecoded: number | null): Flow {

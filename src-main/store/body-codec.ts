@@ -67,6 +67,18 @@ function decodeStepSync(coding: Coding, data: Buffer): Buffer {
   return hasZlibHeader(data) ? zlib.inflateSync(data, DECODE_OPTIONS) : zlib.inflateRawSync(data, DECODE_OPTIONS);
 }
 
+/** How much of a body is test-compressed to decide whether deflating the rest is worth it. */
+const SAMPLE_BYTES = 4 * 1024;
+
+/**
+ * Media, archives and encrypted data do not shrink, and deflating a megabyte of them costs
+ * milliseconds on the capture path for nothing; a 4 KiB sample (tens of microseconds) tells.
+ */
+function looksIncompressible(data: Buffer): boolean {
+  const sample = data.subarray(0, SAMPLE_BYTES);
+  return zlib.deflateRawSync(sample, { level: 1 }).length > sample.length * 0.9;
+}
+
 function deflateRawAsync(data: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     zlib.deflateRaw(data, { level: 1 }, (err, out) => (err ? reject(err) : resolve(out)));
@@ -96,7 +108,7 @@ export async function prepareBody(
     return { storage: 'raw', data, decodedSize: decoded.length };
   }
   const decodedSize = info.truncated ? null : data.length;
-  if (data.length < COMPRESS_FROM_BYTES) return { storage: 'raw', data, decodedSize };
+  if (data.length < COMPRESS_FROM_BYTES || looksIncompressible(data)) return { storage: 'raw', data, decodedSize };
   const compressed = await deflateRawAsync(data);
   // Images, archives and the like do not shrink; storing them raw saves the inflate on every read.
   if (compressed.length >= data.length) return { storage: 'raw', data, decodedSize };

@@ -87,4 +87,11 @@ describe('body codec', () => {
     expect(parseContentEncoding(' Identity ')).toEqual({ codings: [] });
     expect(parseContentEncoding(null)).toEqual({ codings: [] });
   });
+
+  it('stores bodies that do not compress (media, archives, random bytes) raw without deflating them whole', async () => {
+    const random = crypto.randomBytes(64 * 1024);
+    const compressible = Buffer.from('{"hello":"world"}'.repeat(4_000));
+    expect((await prepareBody(random, { contentEncoding: null, truncated: false })).storage).toBe('raw');
+    expect((await prepareBody(compressible, { contentEncoding: null, truncated: false })).storage).toBe('deflate');
+  });
 });
