@@ -3,7 +3,7 @@
  * on the database: records are handed to the store's queue, bodies are prepared off the event loop.
  */
 import type {
-  AbortedRequest, ClientError, CompletedResponse, InitiatedRequest, Mockttp, TimingEvents, TlsHandshakeFailure,
+  AbortedRequest, ClientError, InitiatedRequest, InitiatedResponse, Mockttp, TimingEvents, TlsHandshakeFailure,
 } from 'mockttp';
 import type { FlowError } from '../../src-shared/model/errors.js';
 import type {
@@ -28,7 +28,7 @@ interface Exchange {
   request: InitiatedRequest | null;
   requestBody: BodyCapture;
   responseBody: BodyCapture;
-  response: CompletedResponse | null;
+  response: InitiatedResponse | null;
   tls: TlsInfo | null;
   error: FlowError | null;
   wsSeq: number;
@@ -70,9 +70,8 @@ export class Capture implements StepHooks {
   }
 
   async attach(server: Mockttp): Promise<void> {
-    // Requests and bodies come from our passthrough steps (hooks below); mockttp's events
-    // only say when an exchange ended, and report what never reached a step.
-    await server.on('response', (res) => this.onResponse(res));
+    // Requests, bodies and responses come from our passthrough steps (hooks below); mockttp's
+    // events report aborts, WebSocket milestones, and what never reached a step.
     await server.on('abort', (req) => this.onAbort(req));
     await server.on('websocket-accepted', (res) => this.onWebSocketAccepted(res));
     await server.on('websocket-close', (close) => this.finishWebSocket(close.streamId, close.timingEvents, null));
@@ -139,21 +138,29 @@ export class Capture implements StepHooks {
     return exchange;
   }
 
-  private onResponse(res: CompletedResponse): void {
-    const exchange = this.exchanges.get(res.id);
+  onResponse(engineId: string, res: InitiatedResponse | null, complete: boolean): void {
+    const exchange = this.exchanges.get(engineId);
     if (!exchange) return;
-    exchange.response = res;
+    if (res) exchange.response = res;
     if (exchange.kind === 'websocket') {
       // An upgrade the server refused: an ordinary response on a WebSocket flow.
-      this.finishWebSocket(res.id, res.timingEvents, null);
-    } else {
-      // The step has returned before mockttp announces the response: every body byte is in.
-      this.finish(res.id, exchange);
+      this.finishWebSocket(engineId, res?.timingEvents ?? exchange.request!.timingEvents, null);
+      return;
     }
+    if (!complete) {
+      exchange.error ??= { type: 'ABORTED', message: 'The connection to the client closed before the response was complete.' };
+      // The close is the end of this flow (mockttp stamps its abort only later, if at all).
+      const closed = (t: TimingEvents): TimingEvents => ({ ...t, abortedTimestamp: t.abortedTimestamp ?? performance.now() });
+      if (exchange.response) exchange.response = { ...exchange.response, timingEvents: closed(exchange.response.timingEvents) };
+      else exchange.request = { ...exchange.request!, timingEvents: closed(exchange.request!.timingEvents) };
+    }
+    this.finish(engineId, exchange);
   }
 
   private onAbort(req: AbortedRequest): void {
-    // A request can be aborted before it reaches a step; its flow starts here then.
+    // A request that reached a step (its rule matched) already has its flow, finished or not;
+    // one aborted before that starts its flow here.
+    if (!this.exchanges.has(req.id) && req.matchedRuleId !== undefined) return;
     const exchange = this.exchange(req.id, 'http');
     exchange.request ??= req;
     exchange.error ??= {
@@ -169,7 +176,7 @@ export class Capture implements StepHooks {
     this.finish(req.id, exchange);
   }
 
-  private onWebSocketAccepted(res: CompletedResponse): void {
+  private onWebSocketAccepted(res: InitiatedResponse): void {
     const exchange = this.exchanges.get(res.id);
     if (!exchange?.request) return;
     exchange.response = res;

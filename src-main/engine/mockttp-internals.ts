@@ -33,7 +33,11 @@ export const wsStepImpls: { WsStepLookup: Record<string, Any>; PassThroughWebSoc
   internal('rules/websockets/websocket-step-impls.js');
 export const wsStepDefinitions: { PassThroughWebSocketStep: Any } =
   internal('rules/websockets/websocket-step-definitions.js');
-const requestUtils: { preprocessRequest: (...args: Any[]) => Any } = internal('util/request-utils.js');
+const requestUtils: { preprocessRequest: (...args: Any[]) => Any; parseRawHttpResponse: (data: Buffer, request: Any) => Any } =
+  internal('util/request-utils.js');
+
+/** mockttp's parser for a raw HTTP response head (used for refused WebSocket upgrades). */
+export const parseRawHttpResponse = (data: Buffer, request: unknown) => requestUtils.parseRawHttpResponse(data, request);
 export const abortErrorModule: { AbortError: new (...args: Any[]) => Error } = internal('util/abort-error.js');
 
 // Not AsyncLocalStorage: in Node 20 it switches on promise hooks for the whole process, which

@@ -6,11 +6,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import type { InitiatedRequest, RequestStep, WebSocketStep } from 'mockttp';
+import type { InitiatedRequest, InitiatedResponse, RequestStep, TimingEvents, WebSocketStep } from 'mockttp';
 import type { FlowError } from '../../src-shared/model/errors.js';
 import type { TlsInfo, WsDirection, WsMessageType } from '../../src-shared/model/flow.js';
 import {
-  abortErrorModule, requestStepDefinitions, requestStepImpls, wsStepDefinitions, wsStepImpls,
+  abortErrorModule, parseRawHttpResponse, requestStepDefinitions, requestStepImpls, wsStepDefinitions, wsStepImpls,
 } from './mockttp-internals.js';
 import { classifyUpstreamError, upstreamFailureResponse } from './upstream-errors.js';
 
@@ -30,6 +30,12 @@ export interface StepHooks {
   onRequest(request: InitiatedRequest, kind: 'http' | 'websocket', tls: TlsInfo | null): void;
   /** Body bytes as they pass, in order; a tap, so large bodies are never held here. */
   onBodyChunk(engineId: string, side: BodySide, chunk: Buffer): void;
+  /**
+   * The exchange with the client is over: `complete` when the response finished (every body byte
+   * has passed onBodyChunk), false when the connection closed first. `response` is null when no
+   * response head was sent.
+   */
+  onResponse(engineId: string, response: InitiatedResponse | null, complete: boolean): void;
   onUpstreamError(engineId: string, error: FlowError): void;
   onWsFrame(engineId: string, frame: WsFrame): void;
 }
@@ -44,7 +50,7 @@ export interface PassThroughSettings {
 }
 
 type OngoingRequest = IncomingMessage & InitiatedRequest & { body: { asStream(): Readable } };
-type TrackedResponse = ServerResponse & { tags: string[] };
+type TrackedResponse = ServerResponse & { tags: string[]; timingEvents: TimingEvents; getRawHeaders(): Array<[string, string]> };
 
 const HTTP_STEP = 'flowscope-passthrough';
 const WS_STEP = 'flowscope-ws-passthrough';
@@ -169,6 +175,30 @@ class FlowscopePassThroughStepImpl extends requestStepImpls.PassThroughStepImpl 
     this.hooks.onRequest(initiatedRequest(clientReq), 'http', tlsOf(clientReq));
     tapRequestBody(clientReq, (chunk) => this.hooks.onBodyChunk(id, 'request', chunk));
     tapResponseBody(clientRes, (chunk) => this.hooks.onBodyChunk(id, 'response', chunk));
+    // Listening to mockttp's 'response' event instead would make it rebuild every response (and
+    // buffer its body); we stamp the response's end ourselves, as that event would.
+    let reported = false;
+    const report = (complete: boolean) => {
+      if (reported) return;
+      reported = true;
+      const response: InitiatedResponse | null = clientRes.headersSent
+        ? {
+            id,
+            statusCode: clientRes.statusCode,
+            // HTTP/2 has no status message (and Node warns when one is read).
+            statusMessage: clientReq.httpVersionMajor >= 2 ? '' : clientRes.statusMessage,
+            headers: {},
+            rawHeaders: clientRes.getRawHeaders(),
+            timingEvents: complete
+              ? { ...clientRes.timingEvents, responseSentTimestamp: clientRes.timingEvents.responseSentTimestamp ?? performance.now() }
+              : clientRes.timingEvents,
+            tags: clientRes.tags,
+          }
+        : null;
+      this.hooks.onResponse(id, response, complete);
+    };
+    clientRes.once('finish', () => report(true));
+    clientRes.once('close', () => report(false));
     let failed = false;
     const fail = (error: FlowError) => {
       if (failed) return;
@@ -284,9 +314,28 @@ class FlowscopeWebSocketStepImpl extends wsStepImpls.PassThroughWebSocketStepImp
     Object.assign(new FlowscopeWebSocketStepImpl(), definition);
   declare hooks: StepHooks;
 
-  async handle(req: OngoingRequest, socket: NodeJS.EventEmitter, head: Buffer, options: unknown): Promise<void> {
+  async handle(req: OngoingRequest, socket: NodeJS.EventEmitter & { write: (...args: unknown[]) => boolean }, head: Buffer, options: unknown): Promise<void> {
     this.hooks.onRequest(initiatedRequest(req), 'websocket', tlsOf(req));
-    socket.once('ws-upgrade', (ws: HookableWs) => hookWebSocket(req.id, ws, this.hooks));
+    // Until the upgrade, what is written to the client is the server's answer: kept so that a
+    // refused upgrade is recorded with its status and headers.
+    const written: Buffer[] = [];
+    const write = socket.write;
+    socket.write = function (this: unknown, chunk: unknown, ...rest: unknown[]) {
+      const bytes = toBuffer(chunk, rest[0]);
+      if (bytes && written.length < 64) written.push(Buffer.from(bytes));
+      return write.call(this, chunk, ...rest);
+    };
+    let upgraded = false;
+    socket.once('ws-upgrade', (ws: HookableWs) => {
+      upgraded = true;
+      socket.write = write;
+      hookWebSocket(req.id, ws, this.hooks);
+    });
+    socket.once('close', () => {
+      if (upgraded || written.length === 0) return; // nothing sent: mockttp reports an abort
+      const response = parseRawHttpResponse(Buffer.concat(written), req) as InitiatedResponse;
+      this.hooks.onResponse(req.id, { ...response, timingEvents: { ...req.timingEvents, responseSentTimestamp: performance.now() } }, true);
+    });
     return super.handle(req, socket, head, options);
   }
 }
