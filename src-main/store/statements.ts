@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { BodyStorage } from './body-codec.js';
 import type { EventRow, FlowRow, SummaryRow } from './rows.js';
 
 /** Retention hands free pages back to the file system this many at a time (1 MiB of 4 KiB pages), so one step writes only a few MiB of WAL. */
@@ -37,7 +38,7 @@ export interface BodyMetaRow {
 }
 
 export interface BodyDataRow {
-  storage: 'raw' | 'deflate';
+  storage: BodyStorage;
   data: Buffer;
 }
 

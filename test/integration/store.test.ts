@@ -60,7 +60,7 @@ describe('FlowStore', () => {
     openStore().close();
     openStore().close();
     const db = new Database(temp.file, { readonly: true });
-    expect(db.prepare('SELECT id, name FROM migrations').all()).toEqual([{ id: 1, name: 'initial' }, { id: 2, name: 'message_chunks' }]);
+    expect(db.prepare('SELECT id, name FROM migrations').all()).toEqual([{ id: 1, name: 'initial' }, { id: 2, name: 'message_chunks' }, { id: 3, name: 'brotli_bodies' }]);
     expect(db.pragma('auto_vacuum', { simple: true })).toBe(2);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
@@ -187,7 +187,7 @@ describe('FlowStore', () => {
     expect(store.getBody(id, 'request', { decoded: false })).toEqual({ bytes: gz, truncated: false, contentEncoding: 'gzip', decoded: false });
     expect(store.getBody(id, 'response')).toEqual({ bytes: json, truncated: false, contentEncoding: null, decoded: true });
     const row = new Database(temp.file, { readonly: true }).prepare('SELECT storage, length(data) AS n FROM bodies WHERE side = ?');
-    expect(row.get('response')).toEqual({ storage: 'deflate', n: expect.any(Number) });
+    expect(row.get('response')).toEqual({ storage: 'br', n: expect.any(Number) });
     expect((row.get('response') as { n: number }).n).toBeLessThan(json.length / 5);
     row.database.close();
 

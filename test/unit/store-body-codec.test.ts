@@ -35,10 +35,10 @@ describe('body codec', () => {
     expect(decoded).toEqual({ ok: true, bytes: text });
   });
 
-  it('compresses large identity bodies with raw deflate and gives them back unchanged', async () => {
+  it('compresses large identity bodies with brotli and gives them back unchanged', async () => {
     expect(text.length).toBeGreaterThanOrEqual(COMPRESS_FROM_BYTES);
     const { prepared, stored } = await roundTrip(text, null);
-    expect(prepared.storage).toBe('deflate');
+    expect(prepared.storage).toBe('br');
     expect(prepared.data.length).toBeLessThan(text.length / 10);
     expect(prepared.decodedSize).toBe(text.length);
     expect(stored.equals(text)).toBe(true);
@@ -92,6 +92,11 @@ describe('body codec', () => {
     const random = crypto.randomBytes(64 * 1024);
     const compressible = Buffer.from('{"hello":"world"}'.repeat(4_000));
     expect((await prepareBody(random, { contentEncoding: null, truncated: false })).storage).toBe('raw');
-    expect((await prepareBody(compressible, { contentEncoding: null, truncated: false })).storage).toBe('deflate');
+    expect((await prepareBody(compressible, { contentEncoding: null, truncated: false })).storage).toBe('br');
+  });
+
+  it('still reads bodies stored raw-deflated by earlier versions', () => {
+    const text = Buffer.from('old row '.repeat(1_000));
+    expect(unstoreBody('deflate', zlib.deflateRawSync(text))).toEqual(text);
   });
 });
