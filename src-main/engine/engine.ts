@@ -5,7 +5,7 @@
 import net from 'node:net';
 import * as mockttp from 'mockttp';
 import { Capture, type CaptureSink } from './capture.js';
-import { keepRequestBodiesStreamable, withListenHost } from './mockttp-internals.js';
+import { keepRequestBodiesStreamable, useExactLoopDetection, withListenHost } from './mockttp-internals.js';
 import { passThroughSteps } from './passthrough-steps.js';
 
 export interface EngineOptions {
@@ -44,6 +44,7 @@ export const DEFAULT_RESPONSE_TIMEOUT_MS = 60_000;
 
 export async function startEngine(options: EngineOptions, sink: CaptureSink): Promise<Engine> {
   keepRequestBodiesStreamable();
+  useExactLoopDetection();
   const server = mockttp.getLocal({
     https: { cert: options.ca.certPem, key: options.ca.keyPem },
     http2: true,

@@ -38,6 +38,8 @@ const requestUtils: { preprocessRequest: (...args: Any[]) => Any; parseRawHttpRe
 
 /** mockttp's parser for a raw HTTP response head (used for refused WebSocket upgrades). */
 export const parseRawHttpResponse = (data: Buffer, request: unknown) => requestUtils.parseRawHttpResponse(data, request);
+const socketUtil: { isSocketLoop: (outgoing: Set<Any>, incoming: Any) => boolean } = internal('util/socket-util.js');
+const ipUtils: { normalizeIP: (ip: string | undefined) => string | undefined } = internal('util/ip-utils.js');
 export const abortErrorModule: { AbortError: new (...args: Any[]) => Error } = internal('util/abort-error.js');
 
 // Not AsyncLocalStorage: in Node 20 it switches on promise hooks for the whole process, which
@@ -101,4 +103,41 @@ export function keepRequestBodiesStreamable(): void {
     }
     return request;
   };
+}
+
+interface SocketEnds {
+  localAddress?: string | undefined;
+  localPort?: number | undefined;
+  remoteAddress?: string | undefined;
+  remotePort?: number | undefined;
+}
+
+/**
+ * A request loop is a connection from this proxy to itself: one of our outgoing sockets is the
+ * other end of the incoming one, so all four ends match. mockttp compares only the outgoing local
+ * end with the incoming remote end, and Linux gives the same ephemeral port to connections with
+ * different destinations, so under many loopback connections ordinary requests were refused with
+ * "Passthrough loop detected" (seen in our benchmark, on bare mockttp too).
+ */
+export function isRequestLoop(outgoingSockets: Iterable<SocketEnds>, incoming: SocketEnds): boolean {
+  if (incoming.remotePort === undefined || incoming.localPort === undefined) return false;
+  for (const outgoing of outgoingSockets) {
+    if (
+      outgoing.localPort === incoming.remotePort &&
+      outgoing.remotePort === incoming.localPort &&
+      ipUtils.normalizeIP(outgoing.localAddress) === ipUtils.normalizeIP(incoming.remoteAddress) &&
+      ipUtils.normalizeIP(outgoing.remoteAddress) === ipUtils.normalizeIP(incoming.localAddress)
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+let loopCheckPatched = false;
+
+export function useExactLoopDetection(): void {
+  if (loopCheckPatched) return;
+  loopCheckPatched = true;
+  socketUtil.isSocketLoop = isRequestLoop;
 }

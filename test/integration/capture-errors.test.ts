@@ -72,6 +72,12 @@ describe('failed upstreams answer 502/504 with an explanation and still leave a 
     expect((await newestFlowAfter(before)).error?.type).toBe('TLS_ERROR');
   });
 
+  it('a request to the proxy itself is refused as a loop, not forwarded forever', async () => {
+    const res = await requestViaProxy(proxy.proxyUrl, `${proxy.proxyUrl}/loop`);
+    expect(res.status).toBe(502);
+    expect(res.body.toString()).toContain('loop');
+  });
+
   it('unresolvable host is a DNS_ERROR', async () => {
     const before = proxy.runtime.store.countFlows();
     const res = await requestViaProxy(proxy.proxyUrl, 'http://flowscope-test.invalid/x');
