@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -97,6 +98,25 @@ describe('failed upstreams answer 502/504 with an explanation and still leave a 
     const flow = await newestFlowAfter(before);
     expect(flow.error?.type).toBe('ABORTED');
     expect(flow.statusCode).toBeNull();
+  });
+});
+
+describe('malformed requests', () => {
+  it('get a 400, leave a PROTOCOL_ERROR flow, and the proxy keeps serving', async () => {
+    const before = proxy.runtime.store.countFlows();
+    const { port, hostname } = new URL(proxy.proxyUrl);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(port), hostname, () => socket.write('GET http://127.0.0.1:1/ HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n'));
+      let data = '';
+      socket.on('data', (chunk) => (data += chunk.toString()));
+      socket.on('close', () => resolve(data));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    const flow = await newestFlowAfter(before);
+    expect(flow.error?.type).toBe('PROTOCOL_ERROR');
+    const origin = await track(startHttpOrigin()) as HttpOrigin;
+    expect((await requestViaProxy(proxy.proxyUrl, `${origin.url}/hello`)).status).toBe(200);
   });
 });
 
