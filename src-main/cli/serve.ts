@@ -1,9 +1,11 @@
 /** `flowscope serve`: the composition root of browser/headless mode. Wiring only. */
 import { isLoopback } from '../config/network.js';
+import { quietEngineLogs } from '../engine/quiet-logs.js';
 import { startProxyRuntime, type RuntimeOptions } from '../service/proxy-runtime.js';
 import { formatBytes } from './parse.js';
 
 export async function serve(options: RuntimeOptions, out: NodeJS.WriteStream = process.stdout): Promise<number> {
+  quietEngineLogs();
   const runtime = await startProxyRuntime(options);
   const { engine, ca } = runtime;
   out.write(

@@ -315,7 +315,8 @@ class FlowscopeWebSocketStepImpl extends wsStepImpls.PassThroughWebSocketStepImp
   declare hooks: StepHooks;
 
   async handle(req: OngoingRequest, socket: NodeJS.EventEmitter & { write: (...args: unknown[]) => boolean }, head: Buffer, options: unknown): Promise<void> {
-    this.hooks.onRequest(initiatedRequest(req), 'websocket', tlsOf(req));
+    const hooks = this.hooks;
+    hooks.onRequest(initiatedRequest(req), 'websocket', tlsOf(req));
     // Until the upgrade, what is written to the client is the server's answer: kept so that a
     // refused upgrade is recorded with its status and headers.
     const written: Buffer[] = [];
@@ -329,12 +330,27 @@ class FlowscopeWebSocketStepImpl extends wsStepImpls.PassThroughWebSocketStepImp
     socket.once('ws-upgrade', (ws: HookableWs) => {
       upgraded = true;
       socket.write = write;
-      hookWebSocket(req.id, ws, this.hooks);
+      hookWebSocket(req.id, ws, hooks);
     });
+    // When the upstream connection fails, mockttp ends the client's socket without a word (and
+    // logs the error): answer 502 with an explanation instead, and record it on the flow.
+    const end = (socket as unknown as { end: (...args: unknown[]) => unknown }).end;
+    (socket as unknown as { end: (...args: unknown[]) => unknown }).end = function (this: unknown, ...args: unknown[]) {
+      if (!upgraded && written.length === 0 && args.length === 0) {
+        const error: FlowError = { type: 'OTHER', message: 'The WebSocket server refused, reset or could not be reached.' };
+        hooks.onUpstreamError(req.id, error);
+        const { status, body } = upstreamFailureResponse(error, targetOf(req));
+        socket.write(
+          `HTTP/1.1 ${status} Bad Gateway\r\ncontent-type: text/plain; charset=utf-8\r\n` +
+            `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+        );
+      }
+      return end.apply(this, args);
+    };
     socket.once('close', () => {
       if (upgraded || written.length === 0) return; // nothing sent: mockttp reports an abort
       const response = parseRawHttpResponse(Buffer.concat(written), req) as InitiatedResponse;
-      this.hooks.onResponse(req.id, { ...response, timingEvents: { ...req.timingEvents, responseSentTimestamp: performance.now() } }, true);
+      hooks.onResponse(req.id, { ...response, timingEvents: { ...req.timingEvents, responseSentTimestamp: performance.now() } }, true);
     });
     return super.handle(req, socket, head, options);
   }

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import WebSocket, { WebSocketServer } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWsOrigin, wsBigText, type WsOrigin } from '../fixtures/index.js';
+import { refusedPort, startWsOrigin, wsBigText, type WsOrigin } from '../fixtures/index.js';
 import { connectTunnel, webSocketViaProxy } from '../fixtures/proxy-clients.js';
 import { startTestProxy, waitFor, type TestProxy } from './harness.js';
 
@@ -118,3 +118,25 @@ describe('a server that speaks first', () => {
     }
   });
 });
+
+describe('a WebSocket server that cannot be reached', () => {
+  it('answers the client 502 with the reason and records it on the flow', async () => {
+    const port = await refusedPort();
+    const tunnel = await connectTunnel(proxy.proxyUrl, '127.0.0.1', port);
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/down`, { createConnection: () => tunnel } as WebSocket.ClientOptions);
+    const status = await new Promise<number>((resolve, reject) => {
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => reject(new Error('unexpectedly connected')));
+      ws.on('error', reject);
+    });
+    expect(status).toBe(502);
+    const flow = await waitFor(() => {
+      proxy.runtime.store.flush();
+      const summary = proxy.runtime.store.pageSummaries({ limit: 20 }).items.find((s) => s.path === '/down');
+      return summary ? proxy.runtime.store.getFlow(summary.id) ?? undefined : undefined;
+    }, 'the /down flow');
+    expect(flow).toMatchObject({ kind: 'websocket', statusCode: 502, error: { type: 'OTHER' } });
+    expect(flow.error!.message).toMatch(/refused, reset or could not be reached/);
+  });
+});
+
