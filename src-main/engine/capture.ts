@@ -74,7 +74,7 @@ export class Capture implements StepHooks {
     // events report aborts, WebSocket milestones, and what never reached a step.
     await server.on('abort', (req) => this.onAbort(req));
     await server.on('websocket-accepted', (res) => this.onWebSocketAccepted(res));
-    await server.on('websocket-close', (close) => this.finishWebSocket(close.streamId, close.timingEvents, null));
+    await server.on('websocket-close', (close) => this.finishWebSocket(close.streamId, close.timingEvents));
     await server.on('tls-client-error', (failure) => this.onTlsClientError(failure));
     await server.on('client-error', (error) => this.onClientError(error));
   }
@@ -100,9 +100,8 @@ export class Capture implements StepHooks {
     if (!exchange?.request) return;
     // A server may speak first, in the same read as its 101: the flow row must precede its messages.
     if (!exchange.written) this.writeOpenWebSocket(exchange, exchange.request.timingEvents);
-    const payload = frame.payload.length > this.maxBodySize
-      ? Buffer.from(frame.payload.subarray(0, this.maxBodySize))
-      : frame.payload;
+    // A view is enough: the store copies the bytes into its message chunk at once.
+    const payload = frame.payload.length > this.maxBodySize ? frame.payload.subarray(0, this.maxBodySize) : frame.payload;
     this.sink.enqueueWsMessage({
       flowId: exchange.flowId,
       seq: exchange.wsSeq++,
@@ -144,7 +143,7 @@ export class Capture implements StepHooks {
     if (res) exchange.response = res;
     if (exchange.kind === 'websocket') {
       // An upgrade the server refused: an ordinary response on a WebSocket flow.
-      this.finishWebSocket(engineId, res?.timingEvents ?? exchange.request!.timingEvents, null);
+      this.finishWebSocket(engineId, res?.timingEvents ?? exchange.request!.timingEvents);
       return;
     }
     if (!complete) {
@@ -168,7 +167,7 @@ export class Capture implements StepHooks {
       message: req.error?.message ? `The client went away: ${req.error.message}` : 'The client went away before the exchange finished.',
     };
     if (exchange.kind === 'websocket') {
-      this.finishWebSocket(req.id, req.timingEvents, exchange.error);
+      this.finishWebSocket(req.id, req.timingEvents);
       return;
     }
     // Keep the timing of the abort: it is the end of this flow.
@@ -189,14 +188,12 @@ export class Capture implements StepHooks {
     this.sink.enqueueFlow(this.buildFlow(exchange, timing, null, null));
   }
 
-  private finishWebSocket(engineId: string, timing: TimingEvents, error: FlowError | null): void {
+  private finishWebSocket(engineId: string, timing: TimingEvents): void {
     const exchange = this.exchanges.get(engineId);
     if (!exchange?.request || exchange.finished) return;
     exchange.finished = true;
     this.exchanges.delete(engineId);
-    const flow = this.buildFlow(exchange, timing, null, null);
-    flow.error = error ?? exchange.error;
-    this.sink.enqueueFlow(flow);
+    this.sink.enqueueFlow(this.buildFlow(exchange, timing, null, null));
   }
 
   private finish(engineId: string, exchange: Exchange): void {
@@ -294,10 +291,9 @@ export class Capture implements StepHooks {
     const why = failure.failureCause === 'cert-rejected'
       ? 'rejected Flowscope\'s certificate'
       : `closed the TLS handshake (${failure.failureCause})`;
+    const { startTime, connectTimestamp, failureTimestamp } = failure.timingEvents;
     this.sink.enqueueEvent({
-      time: failure.timingEvents.failureTimestamp
-        ? toEpoch({ startTime: failure.timingEvents.startTime, startTimestamp: failure.timingEvents.connectTimestamp }, failure.timingEvents.failureTimestamp) ?? Date.now()
-        : Date.now(),
+      time: toEpoch({ startTime, startTimestamp: connectTimestamp }, failureTimestamp) ?? Date.now(),
       type: 'CLIENT_TLS_ERROR',
       clientIp: failure.remoteIpAddress ?? null,
       clientPort: failure.remotePort ?? null,
