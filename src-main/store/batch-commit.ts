@@ -3,6 +3,7 @@
  * (normally) and in the main thread (when no worker could be started), so both behave alike.
  */
 import type Database from 'better-sqlite3';
+import { storeChunk } from './body-codec.js';
 import type { FlowRow } from './rows.js';
 import type { WriteStatements } from './statements.js';
 import { isItemError } from './write-errors.js';
@@ -42,7 +43,8 @@ export function batchCommitter(db: Database.Database, statements: WriteStatement
           if (item.request) statements.upsertBody.run(item.row.id, 'request', item.request.storage, asBuffer(item.request.data));
           if (item.response) statements.upsertBody.run(item.row.id, 'response', item.response.storage, asBuffer(item.response.data));
         } else if (item.kind === 'messages') {
-          const info = statements.insertChunk.run(item.flowId, item.firstSeq, item.lastSeq, item.count, asBuffer(item.data));
+          const chunk = storeChunk(asBuffer(item.data));
+          const info = statements.insertChunk.run(item.flowId, item.firstSeq, item.lastSeq, item.count, chunk.storage, chunk.data);
           if (info.changes > 0) messageCounts.set(item.flowId, (messageCounts.get(item.flowId) ?? 0) + item.count);
         } else {
           statements.insertEvent.run(item.time, item.type, item.clientIp, item.clientPort, item.host, item.message);

@@ -90,8 +90,8 @@ export function getWsMessages(
   const limit = checkLimit(query.limit);
   const afterSeq = query.afterSeq ?? -1;
   const messages: WsMessage[] = [];
-  for (const { data } of s.chunksAfter.iterate(flowId, afterSeq)) {
-    messages.push(...decodeChunk(flowId, data, afterSeq, limit - messages.length));
+  for (const { storage, data } of s.chunksAfter.iterate(flowId, afterSeq)) {
+    messages.push(...decodeChunk(flowId, storage === 'br' ? unstoreBody('br', data) : data, afterSeq, limit - messages.length));
     if (messages.length >= limit) break;
   }
   return messages;

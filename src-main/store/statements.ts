@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { BodyStorage } from './body-codec.js';
+import type { BodyStorage, ChunkStorage } from './body-codec.js';
 import type { EventRow, FlowRow, SummaryRow } from './rows.js';
 
 /** Retention hands free pages back to the file system this many at a time (1 MiB of 4 KiB pages), so one step writes only a few MiB of WAL. */
@@ -53,7 +53,7 @@ export interface ReadStatements {
   responseBodyMeta: Statement<[number], BodyMetaRow>;
   bodyData: Statement<[number, string], BodyDataRow>;
   /** Chunks of a flow that hold messages after a seq, in order (iterate: stop when you have enough). */
-  chunksAfter: Statement<[number, number], { data: Buffer }>;
+  chunksAfter: Statement<[number, number], { storage: ChunkStorage; data: Buffer }>;
   recentEvents: Statement<[number], EventRow>;
   pageCount: Statement<[], number>;
   freelistCount: Statement<[], number>;
@@ -63,7 +63,7 @@ export interface ReadStatements {
 export interface WriteStatements {
   upsertFlow: Statement<[FlowRow]>;
   upsertBody: Statement<[number, string, string, Buffer]>;
-  insertChunk: Statement<[number, number, number, number, Buffer]>;
+  insertChunk: Statement<[number, number, number, number, ChunkStorage, Buffer]>;
   addMessageCount: Statement<[number, number]>;
   insertEvent: Statement<[number, string, string | null, number | null, string | null, string]>;
   deleteOldestFlows: Statement<[number]>;
@@ -96,8 +96,8 @@ export function prepareReadStatements(db: Database.Database): ReadStatements {
         'response_dropped AS dropped, response_content_encoding AS content_encoding FROM flows WHERE id = ?',
     ),
     bodyData: db.prepare<[number, string], BodyDataRow>('SELECT storage, data FROM bodies WHERE flow_id = ? AND side = ?'),
-    chunksAfter: db.prepare<[number, number], { data: Buffer }>(
-      'SELECT data FROM ws_message_chunks WHERE flow_id = ? AND last_seq > ? ORDER BY first_seq',
+    chunksAfter: db.prepare<[number, number], { storage: ChunkStorage; data: Buffer }>(
+      'SELECT storage, data FROM ws_message_chunks WHERE flow_id = ? AND last_seq > ? ORDER BY first_seq',
     ),
     recentEvents: db.prepare<[number], EventRow>('SELECT * FROM events ORDER BY id DESC LIMIT ?'),
     pageCount: db.prepare<[], number>('PRAGMA page_count').pluck(),
@@ -114,8 +114,8 @@ export function prepareWriteStatements(db: Database.Database): WriteStatements {
       'INSERT INTO bodies (flow_id, side, storage, data) VALUES (?, ?, ?, ?) ' +
         'ON CONFLICT (flow_id, side) DO UPDATE SET storage = excluded.storage, data = excluded.data',
     ),
-    insertChunk: db.prepare<[number, number, number, number, Buffer]>(
-      'INSERT INTO ws_message_chunks (flow_id, first_seq, last_seq, count, data) VALUES (?, ?, ?, ?, ?) ' +
+    insertChunk: db.prepare<[number, number, number, number, ChunkStorage, Buffer]>(
+      'INSERT INTO ws_message_chunks (flow_id, first_seq, last_seq, count, storage, data) VALUES (?, ?, ?, ?, ?, ?) ' +
         'ON CONFLICT (flow_id, first_seq) DO NOTHING',
     ),
     addMessageCount: db.prepare<[number, number]>('UPDATE flows SET message_count = message_count + ? WHERE id = ?'),

@@ -31,6 +31,12 @@ const SOAK_RSS_TARGET_MIB = 300;
 const MIB = 1024 * 1024;
 const CHILD_SCRIPT = fileURLToPath(new URL('./proxy-child.js', import.meta.url));
 
+/** BENCH_CPU_PROF=DIR writes V8 CPU profiles of the proxy children (main and worker threads) into DIR. */
+function profileArgs(): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 /** The parent's side of one proxy child (see proxy-child.ts for the other side). */
 class ProxyChild {
   private pending: { type: ChildReport['type']; resolve: (report: ChildReport) => void; reject: (error: Error) => void } | null = null;
@@ -49,12 +55,11 @@ class ProxyChild {
   }
 
   static async start(label: string, args: string[], env: NodeJS.ProcessEnv): Promise<ProxyChild & { ready: Extract<ChildReport, { type: 'ready' }> }> {
-    const child = new ProxyChild(label, fork(CHILD_SCRIPT, args, { env, execArgv: [], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] }));
+    const child = new ProxyChild(label, fork(CHILD_SCRIPT, args, { env, execArgv: profileArgs(), stdio: ['ignore', 'pipe', 'inherit', 'ipc'] }));
     const ready = await child.next('ready');
     return Object.assign(child, { ready });
   }
 
-  /** Peak RSS since the previous call. */
   /** Peak RSS and CPU time used since the previous call. */
   async sample(): Promise<{ peakRssBytes: number; cpuMicros: number }> {
     const report = await this.request({ type: 'sample' }, 'rss');

@@ -195,5 +195,33 @@ describe('batched writer', () => {
     expect(read[0]).toMatchObject({ type: 'binary', closeCode: null, closeReason: null, truncated: false });
     expect(store.pageSummaries({ limit: 1 }).items[0]!.messageCount).toBe(2_000);
   });
-});
 
+  it('compresses WebSocket chunks that shrink, keeps the others raw, and reads both back exactly', () => {
+    const store = openStore();
+    const json = store.allocateFlowId();
+    const noise = store.allocateFlowId();
+    store.enqueueFlow({ ...makeFlow(json), kind: 'websocket', scheme: 'ws' });
+    store.enqueueFlow({ ...makeFlow(noise), kind: 'websocket', scheme: 'ws' });
+    const sent = new Map<number, WsMessage[]>([[json, []], [noise, []]]);
+    for (let seq = 0; seq < 200; seq++) {
+      const text = JSON.stringify({ seq, type: 'tick', symbol: 'BTC-USD', price: (30_000 + Math.sin(seq) * 100).toFixed(2) });
+      const messages = [
+        { ...message(json, seq, 0), type: 'text' as const, payload: Buffer.from(text), size: text.length },
+        message(noise, seq, 200),
+      ];
+      for (const m of messages) {
+        sent.get(m.flowId)!.push(m);
+        store.enqueueWsMessage(m);
+      }
+    }
+    store.flush();
+    const storage = connectionOf(store).prepare('SELECT storage FROM ws_message_chunks WHERE flow_id = ?').pluck();
+    expect(storage.all(json)).toEqual(['br']);
+    expect(storage.all(noise)).toEqual(['raw']);
+    for (const [flowId, messages] of sent) {
+      const read = store.getWsMessages(flowId, { limit: 1_000 });
+      expect(read.map((m) => Buffer.from(m.payload).toString('hex'))).toEqual(messages.map((m) => Buffer.from(m.payload).toString('hex')));
+      expect(read.map((m) => m.type)).toEqual(messages.map((m) => m.type));
+    }
+  });
+});

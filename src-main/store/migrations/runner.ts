@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { initial } from './001_initial.js';
 import { messageChunks } from './002_message_chunks.js';
 import { brotliBodies } from './003_brotli_bodies.js';
+import { compressedChunks } from './004_compressed_chunks.js';
 
 export interface Migration {
   /** Applied in ascending order; never reuse or renumber one that has shipped. */
@@ -10,7 +11,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, messageChunks, brotliBodies];
+export const MIGRATIONS: readonly Migration[] = [initial, messageChunks, brotliBodies, compressedChunks];
 
 const LATEST = Math.max(...MIGRATIONS.map((m) => m.id));
 
