@@ -1,0 +1,87 @@
+/**
+ * THE contract: every call and pushed event the UI, CLI and REST use. src-main/service implements
+ * ApiCalls once; each transport is a generic adapter over CALL_NAMES and EVENT_NAMES.
+ */
+import type { CaExportFormat, CaInfo } from '../model/ca.js';
+import type { ConnectionEvent, Flow, FlowSummary } from '../model/flow.js';
+import type { Settings } from '../model/settings.js';
+import type {
+  BodySideName, BodyView, CaFile, FlowPageQuery, FlowPageResult, ProxyState, SettingsChange, SettingsView, Stats, WsMessageView,
+} from './types.js';
+
+type Call<A, R> = { args: A; result: R };
+type NoArgs = Record<string, never>;
+
+export interface ApiCalls {
+  'flows.page': Call<FlowPageQuery, FlowPageResult>;
+  'flows.count': Call<{ filter?: string }, { count: number }>;
+  'flows.get': Call<{ id: number }, Flow>;
+  'flows.body': Call<{ id: number; side: BodySideName; decoded?: boolean }, BodyView | null>;
+  'flows.messages': Call<{ id: number; afterSeq?: number; limit: number }, WsMessageView[]>;
+  'flows.clear': Call<NoArgs, { cleared: true }>;
+  'events.list': Call<{ limit: number }, ConnectionEvent[]>;
+  'stats.get': Call<{ filter?: string }, Stats>;
+  'proxy.status': Call<NoArgs, ProxyState>;
+  'settings.get': Call<NoArgs, SettingsView>;
+  'settings.set': Call<{ settings: Partial<Settings> }, SettingsChange>;
+  'ca.info': Call<NoArgs, CaInfo>;
+  'ca.export': Call<{ format: CaExportFormat }, CaFile>;
+}
+
+export interface ApiEvents {
+  /** Flows that just started or finished, newest last; batched every 50-100 ms. */
+  'flows.added': FlowSummary[];
+  /** Flows already announced that changed (a WebSocket that closed, a message count that grew). */
+  'flows.updated': FlowSummary[];
+  'flows.cleared': NoArgs;
+  'ws.messages': WsMessageView[];
+  'proxy.state': ProxyState;
+}
+
+export type CallName = keyof ApiCalls;
+export type EventName = keyof ApiEvents;
+export type ArgsOf<N extends CallName> = ApiCalls[N]['args'];
+export type ResultOf<N extends CallName> = ApiCalls[N]['result'];
+
+/** The service, as each transport sees it. */
+export type ApiHandlers = { [N in CallName]: (args: ArgsOf<N>) => ResultOf<N> | Promise<ResultOf<N>> };
+
+/** The client side (window.api in Electron, the WebSocket client in browser mode). */
+export type ApiClient = { [N in CallName]: (args: ArgsOf<N>) => Promise<ResultOf<N>> } & {
+  on<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
+};
+
+// Records keyed by exactly the type's keys: the compiler rejects a missing or extra name.
+const CALLS: Record<CallName, true> = {
+  'flows.page': true,
+  'flows.count': true,
+  'flows.get': true,
+  'flows.body': true,
+  'flows.messages': true,
+  'flows.clear': true,
+  'events.list': true,
+  'stats.get': true,
+  'proxy.status': true,
+  'settings.get': true,
+  'settings.set': true,
+  'ca.info': true,
+  'ca.export': true,
+};
+const EVENTS: Record<EventName, true> = {
+  'flows.added': true,
+  'flows.updated': true,
+  'flows.cleared': true,
+  'ws.messages': true,
+  'proxy.state': true,
+};
+
+export const CALL_NAMES = Object.keys(CALLS) as CallName[];
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
+
+export function isCallName(name: unknown): name is CallName {
+  return typeof name === 'string' && Object.hasOwn(CALLS, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(EVENTS, name);
+}

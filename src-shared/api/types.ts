@@ -1,0 +1,118 @@
+/**
+ * The values that cross the contract. Everything is plain JSON (bytes travel as base64), so the
+ * same types serve Electron IPC, the WebSocket RPC and the REST API.
+ */
+import type { FlowSummary, WsDirection, WsMessageType } from '../model/flow.js';
+import type { Settings } from '../model/settings.js';
+
+export interface FlowPageQuery {
+  /** Filter language expression (see src-shared/filter); empty or absent matches every flow. */
+  filter?: string;
+  /** Keyset cursor: only flows with a smaller id (older). */
+  beforeId?: number;
+  limit: number;
+}
+
+export interface FlowPageResult {
+  /** Newest first. */
+  items: FlowSummary[];
+  /** Pass as beforeId for the next (older) page; null when this page is the last. */
+  nextCursor: number | null;
+}
+
+export type BodySideName = 'request' | 'response';
+
+export interface BodyView {
+  /** The body's bytes, base64: content-decoded unless `decoded` is false. */
+  base64: string;
+  /** Length of the bytes above. */
+  size: number;
+  /** Only the first part was captured (the body was over the body size cap). */
+  truncated: boolean;
+  /** Bytes on the wire, for "truncated at N of M bytes". */
+  wireSize: number;
+  contentType: string | null;
+  contentEncoding: string | null;
+  /** The bytes carry no content-encoding any more. */
+  decoded: boolean;
+  /** Why the bytes are not decoded when decoding was asked for. */
+  decodeError: string | null;
+  /** The body was dropped under overload: sizes are known, bytes are not. */
+  dropped: boolean;
+}
+
+export interface WsMessageView {
+  flowId: number;
+  seq: number;
+  direction: WsDirection;
+  type: WsMessageType;
+  time: number;
+  size: number;
+  /** Payload bytes (cut at the body size cap), base64. */
+  base64: string;
+  truncated: boolean;
+  closeCode: number | null;
+  closeReason: string | null;
+}
+
+export interface DroppedCountsView {
+  flows: number;
+  bodies: number;
+  messages: number;
+  events: number;
+}
+
+export interface ProxyState {
+  listening: boolean;
+  host: string;
+  port: number;
+  proxyUrl: string;
+  startedAt: number;
+  flowCount: number;
+  dbSizeBytes: number;
+  queued: number;
+  dropped: DroppedCountsView;
+  /** The store's last write failure, said for a person (null when writes succeed). */
+  lastWriteError: string | null;
+}
+
+export interface CountBy {
+  key: string;
+  count: number;
+}
+
+export interface Stats {
+  total: number;
+  errors: number;
+  averageDurationMs: number | null;
+  byMethod: CountBy[];
+  /** '1xx' .. '5xx', 'none' for flows without a response. */
+  byStatusClass: CountBy[];
+  /** The busiest hosts, most flows first. */
+  byHost: CountBy[];
+  /** Hosts with failed flows (error or status >= 500), highest share first. */
+  errorRateByHost: Array<{ host: string; total: number; failed: number; rate: number }>;
+  slowest: Array<{ id: number; method: string; host: string; path: string; durationMs: number; statusCode: number | null }>;
+}
+
+export interface SettingsView {
+  settings: Settings;
+  /** Settings given on the command line for this run, which the stored ones do not override. */
+  fromFlags: string[];
+  /** Where the settings are stored. */
+  file: string;
+}
+
+export interface SettingsChange {
+  settings: Settings;
+  /** What took effect now, said for a person. */
+  applied: string[];
+  /** What needs a restart before it takes effect. */
+  needsRestart: string[];
+}
+
+export interface CaFile {
+  filename: string;
+  mimeType: string;
+  base64: string;
+}
