@@ -1,7 +1,8 @@
 /** The `flowscope` command line. Each command is a thin adapter over src-main services. */
 import { Command, CommanderError } from 'commander';
 import { resolveDataDir } from '../config/data-dir.js';
-import { DEFAULT_MAX_BODY_SIZE, DEFAULT_PROXY_PORT } from '../service/proxy-runtime.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../src-shared/model/settings.js';
+import { DEFAULT_UI_PORT } from '../transports/http/server.js';
 import { collect, parsePort, parsePositiveInt, parseSeconds, parseSize } from './parse.js';
 import { relaunchWithUpstreamCas, upstreamCasPreloaded } from './extra-ca-relaunch.js';
 import { listFlows, showFlow } from './read.js';
@@ -9,16 +10,37 @@ import { serve } from './serve.js';
 import { printStatus, statusReport } from './status.js';
 
 interface ServeFlags {
-  proxyPort: number;
-  host: string;
+  proxyPort?: number;
+  host?: string;
   dataDir?: string;
-  maxBodySize: number;
+  maxBodySize?: number;
   upstreamCa: string[];
   insecureHost: string[];
   responseTimeout?: number;
   retainFlows?: number;
   retainDays?: number;
   retainSize?: number;
+  uiPort: number;
+  uiHost: string;
+  ui: boolean;
+  open?: boolean;
+}
+
+const MIB = 1024 * 1024;
+
+/** Only the settings given on the command line: they win over the stored ones for this run. */
+function settingsFromFlags(flags: ServeFlags): Partial<Settings> {
+  const retention = {
+    ...(flags.retainFlows !== undefined && { maxFlows: flags.retainFlows }),
+    ...(flags.retainDays !== undefined && { maxAgeDays: flags.retainDays }),
+    ...(flags.retainSize !== undefined && { maxDbMegabytes: Math.ceil(flags.retainSize / MIB) }),
+  };
+  return {
+    ...(flags.proxyPort !== undefined && { proxyPort: flags.proxyPort }),
+    ...(flags.host !== undefined && { proxyHost: flags.host }),
+    ...(flags.maxBodySize !== undefined && { maxBodySize: flags.maxBodySize }),
+    ...(Object.keys(retention).length > 0 && { retention: { ...DEFAULT_SETTINGS.retention, ...retention } }),
+  };
 }
 
 function buildProgram(setExit: (code: number) => void): Command {
@@ -30,23 +52,22 @@ function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('serve')
-    .description('start the proxy and capture every flow into the store until stopped (Ctrl+C)')
-    .option('-p, --proxy-port <port>', 'proxy port', parsePort, DEFAULT_PROXY_PORT)
-    .option('--host <host>', 'address to listen on; other than loopback lets other machines use the proxy', '127.0.0.1')
+    .description('start the proxy and the UI, capturing every flow into the store until stopped (Ctrl+C)')
+    .option('-p, --proxy-port <port>', `proxy port (default: the stored setting, else ${DEFAULT_SETTINGS.proxyPort})`, parsePort)
+    .option('--host <host>', 'address the proxy listens on; other than loopback lets other machines use it (default: 127.0.0.1)')
     .option(...dataDirOption)
-    .option('--max-body-size <bytes>', 'keep at most this much of each body (e.g. 1048576 or 1mb)', parseSize, DEFAULT_MAX_BODY_SIZE)
+    .option('--max-body-size <bytes>', 'keep at most this much of each body, e.g. 1048576 or 1mb (default: 1mb)', parseSize)
+    .option('--ui-port <port>', 'port of the UI and REST API', parsePort, DEFAULT_UI_PORT)
+    .option('--ui-host <host>', 'address the UI listens on', '127.0.0.1')
+    .option('--no-ui', 'run the proxy only, without the UI and REST API')
+    .option('--open', 'open the UI in the default browser')
     .option('--upstream-ca <file>', 'also trust this PEM CA for upstream servers (repeatable)', collect, [])
     .option('--insecure-host <host>', 'do not verify the upstream certificate of this host (repeatable)', collect, [])
     .option('--response-timeout <seconds>', 'answer 504 when the upstream sends no response headers in time (default 60)', parseSeconds)
     .option('--retain-flows <count>', 'keep at most this many flows, deleting the oldest', parsePositiveInt)
-    .option('--retain-days <days>', 'delete flows older than this', parseSeconds)
+    .option('--retain-days <days>', 'delete flows older than this many days', parsePositiveInt)
     .option('--retain-size <size>', 'keep the store under this size (e.g. 2gb)', parseSize)
     .action(async (flags: ServeFlags) => {
-      const retention = {
-        ...(flags.retainFlows ? { maxFlows: flags.retainFlows } : {}),
-        ...(flags.retainDays ? { maxAgeMs: flags.retainDays * 86_400_000 } : {}),
-        ...(flags.retainSize ? { maxDbBytes: flags.retainSize } : {}),
-      };
       const dataDir = resolveDataDir(flags.dataDir);
       if (flags.upstreamCa.length > 0 && !upstreamCasPreloaded()) {
         setExit(await relaunchWithUpstreamCas(flags.upstreamCa, dataDir));
@@ -54,14 +75,15 @@ function buildProgram(setExit: (code: number) => void): Command {
       }
       setExit(await serve({
         dataDir,
-        host: flags.host,
-        port: flags.proxyPort,
-        maxBodySize: flags.maxBodySize,
+        flags: settingsFromFlags(flags),
+        uiPort: flags.uiPort,
+        uiHost: flags.uiHost,
+        ui: flags.ui,
+        open: flags.open === true,
         // Relaunched with them in NODE_EXTRA_CA_CERTS: nothing more to add.
         upstreamCaFiles: [],
         insecureHosts: flags.insecureHost,
         ...(flags.responseTimeout ? { responseTimeoutMs: flags.responseTimeout * 1000 } : {}),
-        retention,
       }));
     });
 

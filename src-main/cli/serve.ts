@@ -1,24 +1,75 @@
 /** `flowscope serve`: the composition root of browser/headless mode. Wiring only. */
+import { fileURLToPath } from 'node:url';
+import type { Settings } from '../../src-shared/model/settings.js';
 import { isLoopback } from '../config/network.js';
 import { quietEngineLogs } from '../engine/quiet-logs.js';
+import { openInBrowser } from '../os/open-url.js';
+import { createApiService, retentionCaps } from '../service/api-service.js';
 import { startProxyRuntime, type RuntimeOptions } from '../service/proxy-runtime.js';
+import { loadSettings, mergeSettings } from '../service/settings-file.js';
+import { loadOrCreateToken } from '../service/ui-token.js';
+import { startUiServer, type UiServer } from '../transports/http/server.js';
 import { formatBytes } from './parse.js';
 
-export async function serve(options: RuntimeOptions, out: NodeJS.WriteStream = process.stdout): Promise<number> {
+export interface ServeOptions extends Pick<RuntimeOptions, 'dataDir' | 'upstreamCaFiles' | 'insecureHosts' | 'responseTimeoutMs'> {
+  /** Settings given as flags: they win over the stored ones for this run. */
+  flags: Partial<Settings>;
+  uiHost: string;
+  uiPort: number;
+  /** false: no UI server (proxy only). */
+  ui: boolean;
+  /** Open the UI in the default browser once it listens. */
+  open: boolean;
+}
+
+const RENDERER_DIR = fileURLToPath(new URL('../../renderer/', import.meta.url));
+
+export async function serve(options: ServeOptions, out: NodeJS.WriteStream = process.stdout): Promise<number> {
   quietEngineLogs();
-  const runtime = await startProxyRuntime(options);
+  const stored = loadSettings(options.dataDir);
+  if (stored.warning) out.write(`Warning: ${stored.warning}\n`);
+  const settings = mergeSettings(stored.settings, options.flags);
+  let ui: UiServer | null = null;
+  const runtime = await startProxyRuntime({
+    dataDir: options.dataDir,
+    host: settings.proxyHost,
+    port: settings.proxyPort,
+    maxBodySize: settings.maxBodySize,
+    upstreamCaFiles: options.upstreamCaFiles,
+    insecureHosts: options.insecureHosts,
+    responseTimeoutMs: options.responseTimeoutMs,
+    retention: retentionCaps(settings.retention),
+    uiUrl: () => ui?.url ?? null,
+  });
+  const service = createApiService(runtime, { settings, fromFlags: Object.keys(options.flags) });
+  try {
+    if (options.ui) {
+      ui = await startUiServer({ host: options.uiHost, port: options.uiPort, token: loadOrCreateToken(options.dataDir), service, rendererDir: RENDERER_DIR });
+    }
+  } catch (error) {
+    service.dispose();
+    await runtime.stop();
+    throw error;
+  }
   const { engine, ca } = runtime;
   out.write(
     `Flowscope is capturing on ${engine.url}\n` +
+      (ui ? `UI: ${ui.url}\n` : '') +
       `  Data directory: ${runtime.dataDir}\n` +
       `  Store:          ${runtime.databasePath}\n` +
       `  CA certificate: ${ca.certPath}\n` +
       `  CA SHA-256:     ${ca.info.fingerprintSha256}\n` +
-      `  Bodies kept up to ${formatBytes(options.maxBodySize ?? null)} each.\n` +
+      `  Bodies kept up to ${formatBytes(settings.maxBodySize)} each.\n` +
       'Point clients at the proxy and trust the CA certificate to see HTTPS. Press Ctrl+C to stop.\n',
   );
   if (!isLoopback(engine.host)) {
     out.write(`Warning: the proxy listens on ${engine.host}, so other machines can use it. Anyone who can reach this port can send traffic through it.\n`);
+  }
+  if (ui && !isLoopback(ui.host)) {
+    out.write(`Warning: the UI listens on ${ui.host}; anyone with the token who can reach it can read every captured flow.\n`);
+  }
+  if (ui && options.open) {
+    openInBrowser(ui.url).catch((error: unknown) => out.write(`${(error as Error).message}\n`));
   }
   await new Promise<void>((resolve) => {
     let signals = 0;
@@ -34,6 +85,8 @@ export async function serve(options: RuntimeOptions, out: NodeJS.WriteStream = p
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+  await ui?.close();
+  service.dispose();
   await runtime.stop();
   out.write('Stopped. Every captured flow is saved.\n');
   return 0;

@@ -63,7 +63,8 @@ export class Capture implements StepHooks {
   private readonly exchanges = new Map<string, Exchange>();
   private readonly storing = new Set<Promise<void>>();
 
-  constructor(private readonly sink: CaptureSink, private readonly maxBodySize: number) {}
+  /** maxBodySize may change while running (Settings); flows that start after the change use the new cap. */
+  constructor(private readonly sink: CaptureSink, public maxBodySize: number) {}
 
   get inFlight(): number {
     return this.exchanges.size;

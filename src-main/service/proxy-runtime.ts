@@ -7,6 +7,8 @@ import path from 'node:path';
 import { loadOrCreateCa, type CaMaterial } from '../ca/index.js';
 import { startEngine, type Engine } from '../engine/engine.js';
 import { FlowStore } from '../store/index.js';
+import type { Disposable, RetentionCaps } from '../store/index.js';
+import { LiveFeed } from './live-feed.js';
 import { lockDataDir, removeRuntimeFile, writeRuntimeFile } from './runtime-file.js';
 
 export { DataDirInUseError } from './runtime-file.js';
@@ -19,7 +21,9 @@ export interface RuntimeOptions {
   responseTimeoutMs?: number;
   upstreamCaFiles?: string[];
   insecureHosts?: string[];
-  retention?: { maxFlows?: number; maxAgeMs?: number; maxDbBytes?: number };
+  retention?: RetentionCaps;
+  /** Browser mode's UI address, published in proxy.json for `flowscope status` and scripts. */
+  uiUrl?: () => string | null;
 }
 
 export interface ProxyRuntime {
@@ -28,7 +32,12 @@ export interface ProxyRuntime {
   ca: CaMaterial;
   store: FlowStore;
   engine: Engine;
+  /** What capture records, summarised for the live tail (the store gets it first). */
+  feed: LiveFeed;
+  startedAt: number;
   stats(): Record<string, unknown>;
+  /** Replaces the retention caps (empty: none) without a restart. */
+  setRetention(caps: RetentionCaps): void;
   /** Stops accepting traffic, flushes the writer and closes the store. */
   stop(): Promise<void>;
 }
@@ -73,6 +82,7 @@ async function startLocked(options: RuntimeOptions, unlock: () => void): Promise
   const ca = await loadOrCreateCa(dataDir);
   const databasePath = path.join(dataDir, 'flows.db');
   const store = FlowStore.open(databasePath);
+  const feed = new LiveFeed(store);
   let engine: Engine;
   try {
     engine = await startEngine(
@@ -85,15 +95,18 @@ async function startLocked(options: RuntimeOptions, unlock: () => void): Promise
         upstreamCaPems,
         insecureHosts: options.insecureHosts ?? [],
       },
-      store,
+      feed,
     );
   } catch (error) {
     store.close();
     throw error;
   }
-  const retention = options.retention && Object.keys(options.retention).length > 0
-    ? store.startRetention(options.retention, RETENTION_INTERVAL_MS)
-    : null;
+  let retention = null as Disposable | null;
+  const setRetention = (caps: RetentionCaps) => {
+    retention?.dispose();
+    retention = Object.keys(caps).length > 0 ? store.startRetention(caps, RETENTION_INTERVAL_MS) : null;
+  };
+  setRetention(options.retention ?? {});
 
   const startedAt = Date.now();
   const stats = () => ({ ...store.queueStats(), inFlight: engine.capture.inFlight });
@@ -107,6 +120,7 @@ async function startLocked(options: RuntimeOptions, unlock: () => void): Promise
       updatedAt: Date.now(),
       caCertPath: ca.certPath,
       databasePath,
+      uiUrl: options.uiUrl?.() ?? null,
       stats: stats(),
     });
   try {
@@ -133,10 +147,14 @@ async function startLocked(options: RuntimeOptions, unlock: () => void): Promise
     ca,
     store,
     engine,
+    feed,
+    startedAt,
     stats,
+    setRetention,
     stop: () =>
       (stopping ??= (async () => {
         clearInterval(statusTimer);
+        feed.dispose();
         retention?.dispose();
         await engine.stop();
         await engine.capture.drain();

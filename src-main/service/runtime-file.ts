@@ -14,6 +14,8 @@ export interface RuntimeInfo {
   updatedAt: number;
   caCertPath: string;
   databasePath: string;
+  /** The browser-mode UI, with its token; null when no UI server runs. */
+  uiUrl: string | null;
   stats: Record<string, unknown>;
 }
 

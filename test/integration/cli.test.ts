@@ -37,7 +37,7 @@ function run(args: string[]) {
 
 /** Starts `flowscope serve` and resolves once it prints where it listens. */
 async function serve(args: string[]): Promise<{ child: ChildProcess; proxyUrl: string; output: () => string }> {
-  const child = spawn(process.execPath, [bin, 'serve', '--proxy-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'serve', '--proxy-port', '0', '--ui-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
@@ -139,7 +139,7 @@ describe('flowscope serve, status, list, show', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as net.AddressInfo).port;
     try {
-      const result = run(['serve', '--data-dir', newDataDir(), '--proxy-port', String(port)]);
+      const result = run(['serve', '--data-dir', newDataDir(), '--proxy-port', String(port), '--ui-port', '0']);
       expect(result.code).toBe(1);
       expect(result.stderr.trim()).toMatch(new RegExp(`^flowscope: Port ${port} on 127\\.0\\.0\\.1 is in use by another program\\. Use --proxy-port \\d+, which is free\\.$`));
     } finally {
@@ -150,7 +150,7 @@ describe('flowscope serve, status, list, show', () => {
   it('a second serve on the same data directory is refused, and bad options are explained', async () => {
     const dataDir = newDataDir();
     const { child } = await serve(['--data-dir', dataDir]);
-    const second = run(['serve', '--data-dir', dataDir, '--proxy-port', '0']);
+    const second = run(['serve', '--data-dir', dataDir, '--proxy-port', '0', '--ui-port', '0']);
     expect(second.code).toBe(1);
     expect(second.stderr).toContain(`already capturing into ${dataDir}`);
     child.kill('SIGINT');

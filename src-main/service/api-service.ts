@@ -1,0 +1,145 @@
+/**
+ * The one implementation of the contract (src-shared/api). Transports validate arguments and map
+ * errors; this file turns calls into store, engine and CA operations and nothing else.
+ */
+import type { ApiHandlers } from '../../src-shared/api/contract.js';
+import { ApiError } from '../../src-shared/api/errors.js';
+import type { BodyView, ProxyState, SettingsChange } from '../../src-shared/api/types.js';
+import type { Flow } from '../../src-shared/model/flow.js';
+import type { Settings } from '../../src-shared/model/settings.js';
+import { exportCa } from '../ca/index.js';
+import type { RetentionCaps } from '../store/index.js';
+import type { ApiService } from './api-service-types.js';
+import { messageView } from './live-feed.js';
+import type { ProxyRuntime } from './proxy-runtime.js';
+import { mergeSettings, saveSettings } from './settings-file.js';
+
+export interface ApiServiceOptions {
+  /** The settings in effect for this run (stored ones, overridden by flags). */
+  settings: Settings;
+  /** Names of settings given as flags for this run (e.g. "proxyPort"). */
+  fromFlags?: string[];
+  /** How often proxy state is pushed while someone listens. */
+  stateIntervalMs?: number;
+}
+
+const CA_FILES = {
+  pem: { filename: 'flowscope-ca.pem', mimeType: 'application/x-pem-file' },
+  der: { filename: 'flowscope-ca.cer', mimeType: 'application/pkix-cert' },
+  p12: { filename: 'flowscope-ca.p12', mimeType: 'application/x-pkcs12' },
+} as const;
+
+const MIB = 1024 * 1024;
+const DAY_MS = 86_400_000;
+
+export function retentionCaps(r: Settings['retention']): RetentionCaps {
+  return {
+    ...(r.maxFlows !== null && { maxFlows: r.maxFlows }),
+    ...(r.maxAgeDays !== null && { maxAgeMs: r.maxAgeDays * DAY_MS }),
+    ...(r.maxDbMegabytes !== null && { maxDbBytes: r.maxDbMegabytes * MIB }),
+  };
+}
+
+export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptions): ApiService {
+  const { store, engine, feed, ca } = runtime;
+  let settings = options.settings;
+  const fromFlags = options.fromFlags ?? [];
+
+  /** A flow announced live may still be in the write queue: commit it before saying it is not there. */
+  const flowOrThrow = (id: number): Flow => {
+    let flow = store.getFlow(id);
+    if (!flow) {
+      store.flush();
+      flow = store.getFlow(id);
+    }
+    if (!flow) throw new ApiError('NOT_FOUND', `There is no flow ${id}. It may have been deleted by clearing or retention.`);
+    return flow;
+  };
+
+  const proxyState = (): ProxyState => {
+    const stats = store.stats();
+    return {
+      listening: true,
+      host: engine.host,
+      port: engine.port,
+      proxyUrl: engine.url,
+      startedAt: runtime.startedAt,
+      flowCount: stats.flowCount,
+      dbSizeBytes: stats.dbSizeBytes,
+      queued: stats.queued,
+      dropped: stats.dropped,
+      lastWriteError: stats.lastWriteError?.message ?? null,
+    };
+  };
+
+  const changeSettings = (patch: Partial<Settings>): SettingsChange => {
+    const next = mergeSettings(settings, patch);
+    saveSettings(runtime.dataDir, next);
+    const applied: string[] = [];
+    const needsRestart: string[] = [];
+    if (next.maxBodySize !== settings.maxBodySize) {
+      engine.capture.maxBodySize = next.maxBodySize;
+      applied.push(`Bodies are now kept up to ${next.maxBodySize} bytes each, from the next flow on.`);
+    }
+    if (JSON.stringify(next.retention) !== JSON.stringify(settings.retention)) {
+      runtime.setRetention(retentionCaps(next.retention));
+      applied.push('The new retention caps apply now, in the background.');
+    }
+    if (next.proxyPort !== settings.proxyPort || next.proxyHost !== settings.proxyHost) {
+      needsRestart.push(`The proxy listens on ${next.proxyHost}:${next.proxyPort} after a restart; until then it stays on ${engine.host}:${engine.port}.`);
+    }
+    settings = next;
+    return { settings, applied, needsRestart };
+  };
+
+  const handlers: ApiHandlers = {
+    'flows.page': (args) => store.pageSummaries(args),
+    'flows.count': (args) => ({ count: store.countFlows(args.filter) }),
+    'flows.get': ({ id }) => flowOrThrow(id),
+    'flows.body': ({ id, side, decoded }): BodyView | null => {
+      const flow = flowOrThrow(id);
+      const info = side === 'request' ? flow.requestBody : flow.responseBody;
+      const body = store.getBody(id, side, { decoded: decoded !== false });
+      if (!info || !body) return null;
+      return {
+        base64: body.bytes.toString('base64'),
+        size: body.bytes.length,
+        truncated: body.truncated,
+        wireSize: info.wireSize,
+        contentType: info.contentType,
+        contentEncoding: body.contentEncoding,
+        decoded: body.decoded,
+        decodeError: body.decodeError ?? null,
+        dropped: info.dropped,
+      };
+    },
+    'flows.messages': ({ id, afterSeq, limit }) => {
+      const flow = flowOrThrow(id);
+      if (flow.kind !== 'websocket') return [];
+      // Messages of an open socket are still arriving: commit what is queued so paging is exact.
+      if (flow.endedAt === null) store.flush();
+      return store.getWsMessages(id, { limit, ...(afterSeq !== undefined && { afterSeq }) }).map(messageView);
+    },
+    'flows.clear': () => {
+      store.clear();
+      feed.reset();
+      feed.broadcast('flows.cleared', {});
+      return { cleared: true };
+    },
+    'events.list': (args) => store.listEvents(args),
+    'stats.get': (args) => store.trafficStats(args.filter),
+    'proxy.status': proxyState,
+    'settings.get': () => ({ settings, fromFlags, file: `${runtime.dataDir}/settings.json` }),
+    'settings.set': ({ settings: patch }) => changeSettings(patch),
+    'ca.info': () => ca.info,
+    'ca.export': ({ format }) => ({ ...CA_FILES[format], base64: exportCa(ca, format).toString('base64') }),
+  };
+
+  const stateTimer = setInterval(() => feed.broadcast('proxy.state', proxyState()), options.stateIntervalMs ?? 1000);
+  stateTimer.unref();
+  return {
+    handlers,
+    subscribe: (listener) => feed.subscribe(listener),
+    dispose: () => clearInterval(stateTimer),
+  };
+}

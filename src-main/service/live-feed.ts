@@ -1,0 +1,140 @@
+/**
+ * Capture's sink in front of the store: every record still goes to the store's queue first, and
+ * a small summary of it is kept for the live tail. Summaries are pushed in batches (STYLE 9), and
+ * only while someone listens, so a proxy with no UI open pays nothing for it.
+ */
+import type { ApiEvents, EventName } from '../../src-shared/api/contract.js';
+import type { WsMessageView } from '../../src-shared/api/types.js';
+import type { ConnectionEvent, Flow, FlowSummary, WsMessage } from '../../src-shared/model/flow.js';
+import type { CaptureSink } from '../engine/capture.js';
+import type { FlowStore, PreparedBody } from '../store/index.js';
+import type { EventListener } from './api-service-types.js';
+
+/** Between 50 and 100 ms, as the contract promises. */
+export const PUSH_INTERVAL_MS = 75;
+/**
+ * A busy socket sends tens of thousands of messages a second; the live view shows the newest
+ * and pages older ones from the store. Summaries of flows are never dropped.
+ */
+const MAX_MESSAGES_PER_PUSH = 500;
+
+export function summaryOf(flow: Flow, messageCount: number): FlowSummary {
+  return {
+    id: flow.id,
+    kind: flow.kind,
+    startedAt: flow.startedAt,
+    durationMs: flow.durationMs,
+    method: flow.method,
+    scheme: flow.scheme,
+    host: flow.host,
+    port: flow.port,
+    path: flow.path,
+    statusCode: flow.statusCode,
+    responseContentType: flow.responseBody?.contentType ?? null,
+    responseSize: flow.responseBody ? flow.responseBody.wireSize : null,
+    errorType: flow.error?.type ?? null,
+    messageCount,
+  };
+}
+
+export function messageView(m: WsMessage): WsMessageView {
+  return {
+    flowId: m.flowId,
+    seq: m.seq,
+    direction: m.direction,
+    type: m.type,
+    time: m.time,
+    size: m.size,
+    base64: Buffer.from(m.payload.buffer, m.payload.byteOffset, m.payload.byteLength).toString('base64'),
+    truncated: m.truncated,
+    closeCode: m.closeCode,
+    closeReason: m.closeReason,
+  };
+}
+
+export class LiveFeed implements CaptureSink {
+  private readonly listeners = new Set<EventListener>();
+  private added = new Map<number, FlowSummary>();
+  private updated = new Map<number, FlowSummary>();
+  private messages: WsMessage[] = [];
+  /** WebSocket flows announced while open, with their message counts so far. */
+  private readonly openSockets = new Map<number, number>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly store: FlowStore) {}
+
+  allocateFlowId(): number {
+    return this.store.allocateFlowId();
+  }
+
+  enqueueFlow(flow: Flow, bodies?: { request?: PreparedBody; response?: PreparedBody }): void {
+    this.store.enqueueFlow(flow, bodies);
+    const count = this.openSockets.get(flow.id);
+    const open = flow.kind === 'websocket' && flow.endedAt === null;
+    if (open) this.openSockets.set(flow.id, count ?? 0);
+    else this.openSockets.delete(flow.id);
+    if (this.listeners.size === 0) return;
+    const summary = summaryOf(flow, count ?? 0);
+    if (count === undefined || this.added.has(flow.id)) this.added.set(flow.id, summary);
+    else this.updated.set(flow.id, summary);
+    this.schedule();
+  }
+
+  enqueueWsMessage(message: WsMessage): void {
+    this.store.enqueueWsMessage(message);
+    const count = this.openSockets.get(message.flowId);
+    if (count !== undefined) this.openSockets.set(message.flowId, count + 1);
+    if (this.listeners.size === 0) return;
+    // Keep only the newest: older ones are in the store for whoever scrolls back.
+    if (this.messages.length >= MAX_MESSAGES_PER_PUSH * 2) this.messages = this.messages.slice(-MAX_MESSAGES_PER_PUSH);
+    this.messages.push(message);
+    this.schedule();
+  }
+
+  enqueueEvent(event: Omit<ConnectionEvent, 'id'>): void {
+    this.store.enqueueEvent(event);
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Sends an event to every listener now (for rare events such as proxy state or a clear). */
+  broadcast<E extends EventName>(event: E, payload: ApiEvents[E]): void {
+    for (const listener of this.listeners) listener(event, payload);
+  }
+
+  /** Forgets what was waiting to be pushed (the store was cleared). */
+  reset(): void {
+    this.added.clear();
+    this.updated.clear();
+    this.messages = [];
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.listeners.clear();
+    this.reset();
+  }
+
+  private schedule(): void {
+    this.timer ??= setTimeout(() => this.push(), PUSH_INTERVAL_MS);
+  }
+
+  private push(): void {
+    this.timer = null;
+    const added = [...this.added.values()];
+    const updated = [...this.updated.values()];
+    const messages = this.messages.slice(-MAX_MESSAGES_PER_PUSH);
+    this.reset();
+    // Counts move on between pushes: an update carries the count as of now.
+    for (const summary of updated) summary.messageCount = this.openSockets.get(summary.id) ?? summary.messageCount;
+    if (added.length > 0) this.broadcast('flows.added', added);
+    if (updated.length > 0) this.broadcast('flows.updated', updated);
+    if (messages.length > 0) this.broadcast('ws.messages', messages.map(messageView));
+  }
+}
