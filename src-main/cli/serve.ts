@@ -45,6 +45,7 @@ export async function serve(options: ServeOptions, out: NodeJS.WriteStream = pro
   try {
     if (options.ui) {
       ui = await startUiServer({ host: options.uiHost, port: options.uiPort, token: loadOrCreateToken(options.dataDir), service, rendererDir: RENDERER_DIR });
+      runtime.publish();
     }
   } catch (error) {
     service.dispose();

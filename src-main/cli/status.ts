@@ -9,6 +9,7 @@ interface StatusReport {
   running: boolean;
   pid: number | null;
   proxyUrl: string | null;
+  uiUrl: string | null;
   startedAt: string | null;
   flowCount: number;
   databaseBytes: number;
@@ -39,6 +40,7 @@ export function statusReport(dataDir: string): StatusReport {
     running: runtime !== null,
     pid: runtime?.pid ?? null,
     proxyUrl: runtime?.proxyUrl ?? null,
+    uiUrl: runtime?.uiUrl ?? null,
     startedAt: runtime ? new Date(runtime.startedAt).toISOString() : null,
     flowCount,
     databaseBytes: fileSize(databasePath) + fileSize(`${databasePath}-wal`),
@@ -57,6 +59,7 @@ export function printStatus(report: StatusReport, json: boolean, out: NodeJS.Wri
     report.running
       ? `Proxy:          running on ${report.proxyUrl} (pid ${report.pid}, since ${report.startedAt})`
       : 'Proxy:          not running on this data directory (start it with `flowscope serve`)',
+    ...(report.uiUrl ? [`UI:             ${report.uiUrl}`] : []),
     `Data directory: ${report.dataDir}`,
     `Flows stored:   ${report.flowCount}`,
     `Database size:  ${formatBytes(report.databaseBytes)}`,

@@ -36,6 +36,8 @@ export interface ProxyRuntime {
   feed: LiveFeed;
   startedAt: number;
   stats(): Record<string, unknown>;
+  /** Rewrites proxy.json now (it is also refreshed every second), e.g. once the UI listens. */
+  publish(): void;
   /** Replaces the retention caps (empty: none) without a restart. */
   setRetention(caps: RetentionCaps): void;
   /** Stops accepting traffic, flushes the writer and closes the store. */
@@ -131,13 +133,14 @@ async function startLocked(options: RuntimeOptions, unlock: () => void): Promise
     store.close();
     throw new Error(`Cannot write ${path.join(dataDir, 'proxy.json')} (${(error as Error).message}). Check that the data directory is writable.`);
   }
-  const statusTimer = setInterval(() => {
+  const republish = () => {
     try {
       publish();
     } catch {
       // A full disk must not stop the proxy; status is simply stale until space returns.
     }
-  }, STATUS_INTERVAL_MS);
+  };
+  const statusTimer = setInterval(republish, STATUS_INTERVAL_MS);
   statusTimer.unref();
 
   let stopping: Promise<void> | null = null;
@@ -150,6 +153,7 @@ async function startLocked(options: RuntimeOptions, unlock: () => void): Promise
     feed,
     startedAt,
     stats,
+    publish: republish,
     setRetention,
     stop: () =>
       (stopping ??= (async () => {

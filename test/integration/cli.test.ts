@@ -55,10 +55,16 @@ describe('flowscope serve, status, list, show', () => {
     await requestViaProxy(proxyUrl, `${origin.url}/echo`, { method: 'POST', body: 'payload' });
 
     const status = await waitFor(() => {
-      const s = JSON.parse(run(['status', '--data-dir', dataDir, '--json']).stdout) as { flowCount: number; running: boolean };
+      const s = JSON.parse(run(['status', '--data-dir', dataDir, '--json']).stdout) as { flowCount: number; running: boolean; uiUrl: string };
       return s.flowCount === 2 ? s : undefined;
     }, 'status to count 2 flows');
     expect(status).toMatchObject({ running: true, pid: child.pid, proxyUrl });
+    // The UI address printed by serve carries the token, and status gives the same address.
+    const uiUrl = /^UI: (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)$/m.exec(output())![1]!;
+    expect(status).toMatchObject({ uiUrl });
+    const api = new URL('/api/flows?limit=5', uiUrl);
+    const listed = (await (await fetch(api, { headers: { authorization: `Bearer ${new URL(uiUrl).searchParams.get('token')}` } })).json()) as { items: unknown[] };
+    expect(listed.items).toHaveLength(2);
 
     const list = run(['list', '--data-dir', dataDir]);
     expect(list.code).toBe(0);
