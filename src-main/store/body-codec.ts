@@ -65,10 +65,42 @@ function decodeStepAsync(coding: Coding, data: Buffer, options: { maxOutputLengt
   });
 }
 
-function decodeStepSync(coding: Coding, data: Buffer): Buffer {
-  if (coding === 'gzip') return zlib.gunzipSync(data, DECODE_OPTIONS);
-  if (coding === 'br') return zlib.brotliDecompressSync(data, DECODE_OPTIONS);
-  return hasZlibHeader(data) ? zlib.inflateSync(data, DECODE_OPTIONS) : zlib.inflateRawSync(data, DECODE_OPTIONS);
+function decodeStepSync(coding: Coding, data: Buffer, options: zlib.ZlibOptions & zlib.BrotliOptions = DECODE_OPTIONS): Buffer {
+  if (coding === 'gzip') return zlib.gunzipSync(data, options);
+  if (coding === 'br') return zlib.brotliDecompressSync(data, options);
+  return hasZlibHeader(data) ? zlib.inflateSync(data, options) : zlib.inflateRawSync(data, options);
+}
+
+/** Flushing instead of finishing lets a cut-off stream (a truncated body) decode as far as it goes. */
+function prefixOptions(coding: Coding, maxBytes: number): zlib.ZlibOptions & zlib.BrotliOptions {
+  const finishFlush = coding === 'br' ? zlib.constants.BROTLI_OPERATION_FLUSH : zlib.constants.Z_SYNC_FLUSH;
+  return { maxOutputLength: maxBytes, finishFlush };
+}
+
+/**
+ * Up to maxBytes of what a body decodes to, for searching: truncated bodies decode as far as they
+ * go, and a body that decodes to more is cut rather than decoded in full. Null when it is not
+ * valid data for its encoding (or the encoding is unknown).
+ */
+export function decodeContentPrefix(data: Buffer, contentEncoding: string | null, maxBytes: number): Buffer | null {
+  const parsed = parseContentEncoding(contentEncoding);
+  if ('unsupported' in parsed) return null;
+  let bytes = data.subarray(0, parsed.codings.length === 0 ? maxBytes : data.length);
+  for (const coding of parsed.codings) {
+    let input = bytes;
+    for (;;) {
+      try {
+        bytes = decodeStepSync(coding, input, prefixOptions(coding, maxBytes));
+        break;
+      } catch (err) {
+        // zlib gives nothing back past maxOutputLength, so decode less input until it fits.
+        const tooLarge = (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError;
+        if (!tooLarge || input.length < 64) return null;
+        input = input.subarray(0, input.length >> 1);
+      }
+    }
+  }
+  return bytes.subarray(0, maxBytes);
 }
 
 /** How much of a body is test-compressed to decide whether compressing the rest is worth it. */

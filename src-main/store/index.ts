@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import type Database from 'better-sqlite3';
+import type { Stats } from '../../src-shared/api/types.js';
 import type { ConnectionEvent, Flow, WsMessage } from '../../src-shared/model/flow.js';
 import type { PreparedBody } from './body-codec.js';
 import { openDatabase } from './database.js';
+import { compileFilter, registerFilterFunctions } from './filter-sql.js';
 import * as reader from './reader.js';
+import { trafficStats } from './stats.js';
 import { Retention, type Disposable, type RetentionCaps } from './retention.js';
 import {
   prepareReadStatements,
@@ -98,6 +101,7 @@ export class FlowStore {
     const readonly = options.readonly === true;
     const db = openDatabase(file, { readonly });
     try {
+      registerFilterFunctions(db);
       const read = prepareReadStatements(db);
       if (readonly) return new FlowStore(file, db, read, null);
       const statements = prepareWriteStatements(db);
@@ -160,8 +164,13 @@ export class FlowStore {
     };
   }
 
-  pageSummaries(query: { beforeId?: number; limit: number }): reader.FlowPage {
-    return reader.pageSummaries(this.beforeRead(), query);
+  /**
+   * A page of the flows a filter (src-shared/filter) matches, newest first. Filter text that does
+   * not parse throws ApiError BAD_FILTER.
+   */
+  pageSummaries(query: { filter?: string; beforeId?: number; limit: number }): reader.FlowPage {
+    const statements = this.beforeRead();
+    return reader.pageSummaries(statements, compileFilter(query.filter), query);
   }
 
   getFlow(id: number): Flow | null {
@@ -176,8 +185,15 @@ export class FlowStore {
     return reader.getWsMessages(this.beforeRead(), flowId, query);
   }
 
-  countFlows(): number {
-    return this.beforeRead().countFlows.get()!;
+  countFlows(filter?: string): number {
+    const statements = this.beforeRead();
+    return reader.countFlows(statements, compileFilter(filter));
+  }
+
+  /** Totals, breakdowns and the slowest flows among those a filter matches (all flows without one). */
+  trafficStats(filter?: string): Stats {
+    const statements = this.beforeRead();
+    return trafficStats(statements, compileFilter(filter));
   }
 
   listEvents(query: { limit: number }): ConnectionEvent[] {

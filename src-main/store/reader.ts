@@ -1,8 +1,9 @@
 import type { ConnectionEvent, Flow, FlowSummary, WsMessage } from '../../src-shared/model/flow.js';
 import { decodeContent, isContentEncoded, unstoreBody } from './body-codec.js';
 import { decodeChunk } from './message-chunks.js';
-import { rowToEvent, rowToFlow, rowToSummary } from './rows.js';
-import type { ReadStatements } from './statements.js';
+import type { SqlFilter } from './filter-sql.js';
+import { rowToEvent, rowToFlow, rowToSummary, type SummaryRow } from './rows.js';
+import { filteredCountSql, filteredSummariesSql, type ReadStatements } from './statements.js';
 
 export type BodySide = 'request' | 'response';
 
@@ -28,13 +29,25 @@ function checkLimit(limit: number): number {
   return limit;
 }
 
+/** The empty filter: the plain statements serve it, with no clause for SQLite to evaluate. */
+function matchesAll(filter: SqlFilter): boolean {
+  return filter.where === '1' && filter.params.length === 0;
+}
+
 /** Newest first, by keyset on id: page n costs the same as page 1, however many flows there are. */
-export function pageSummaries(s: ReadStatements, query: { beforeId?: number; limit: number }): FlowPage {
+export function pageSummaries(s: ReadStatements, filter: SqlFilter, query: { beforeId?: number; limit: number }): FlowPage {
   const limit = checkLimit(query.limit);
-  const rows = s.summariesBefore.all(query.beforeId ?? Number.MAX_SAFE_INTEGER, limit + 1);
+  const beforeId = query.beforeId ?? Number.MAX_SAFE_INTEGER;
+  const rows = matchesAll(filter)
+    ? s.summariesBefore.all(beforeId, limit + 1)
+    : s.filtered.get<SummaryRow>(filteredSummariesSql(filter.where)).all(beforeId, ...filter.params, limit + 1);
   const more = rows.length > limit;
   const items = (more ? rows.slice(0, limit) : rows).map(rowToSummary);
   return { items, nextCursor: more ? (items[items.length - 1]?.id ?? null) : null };
+}
+
+export function countFlows(s: ReadStatements, filter: SqlFilter): number {
+  return matchesAll(filter) ? s.countFlows.get()! : s.filtered.get<number>(filteredCountSql(filter.where)).pluck().get(...filter.params)!;
 }
 
 export function getFlow(s: ReadStatements, id: number): Flow | null {

@@ -30,6 +30,49 @@ const SUMMARY_COLUMNS =
   'id, kind, started_at, duration_ms, method, scheme, host, port, path, status_code, ' +
   'response_content_type, response_wire_size, error_type, message_count';
 
+/** Flows of a filter (its WHERE clause is spliced in; its values stay bound parameters). Params: beforeId, ...filter, limit. */
+export const filteredSummariesSql = (where: string) =>
+  `SELECT ${SUMMARY_COLUMNS} FROM flows WHERE id < ? AND ${where} ORDER BY id DESC LIMIT ?`;
+
+export const filteredCountSql = (where: string) => `SELECT count(*) FROM flows WHERE ${where}`;
+
+/**
+ * One pass over the matching flows for every count of the stats view (see stats.ts). Grouped by
+ * raw status code, in flows_stats's column order, so SQLite streams it from that index unsorted.
+ */
+export const statsGroupsSql = (where: string) =>
+  'SELECT host, method, status_code, count(*) AS total, count(error_type) AS errors, ' +
+  'sum(error_type IS NOT NULL OR (status_code IS NOT NULL AND status_code >= 500)) AS failed, ' +
+  'total(duration_ms) AS duration_sum, count(duration_ms) AS duration_count ' +
+  `FROM flows WHERE ${where} GROUP BY host, method, status_code`;
+
+export const slowestSql = (where: string) =>
+  'SELECT id, method, host, path, duration_ms, status_code FROM flows ' +
+  `WHERE duration_ms IS NOT NULL AND ${where} ORDER BY duration_ms DESC, id DESC LIMIT ?`;
+
+/** How many filtered query shapes stay prepared; a person types few filters at a time. */
+const STATEMENT_CACHE_SIZE = 64;
+
+/**
+ * Filtered queries differ by their WHERE clause, so they cannot all be prepared at start-up;
+ * each shape is prepared on first use and kept, like the named statements.
+ */
+export class StatementCache {
+  private readonly statements = new Map<string, Statement<unknown[], unknown>>();
+
+  constructor(private readonly db: Database.Database) {}
+
+  get<R>(sql: string): Statement<unknown[], R> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      if (this.statements.size >= STATEMENT_CACHE_SIZE) this.statements.delete(this.statements.keys().next().value!);
+      statement = this.db.prepare<unknown[], unknown>(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement as Statement<unknown[], R>;
+  }
+}
+
 export interface BodyMetaRow {
   present: number;
   truncated: number | null;
@@ -58,6 +101,7 @@ export interface ReadStatements {
   pageCount: Statement<[], number>;
   freelistCount: Statement<[], number>;
   pageSize: Statement<[], number>;
+  filtered: StatementCache;
 }
 
 export interface WriteStatements {
@@ -103,6 +147,7 @@ export function prepareReadStatements(db: Database.Database): ReadStatements {
     pageCount: db.prepare<[], number>('PRAGMA page_count').pluck(),
     freelistCount: db.prepare<[], number>('PRAGMA freelist_count').pluck(),
     pageSize: db.prepare<[], number>('PRAGMA page_size').pluck(),
+    filtered: new StatementCache(db),
   };
 }
 

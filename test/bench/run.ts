@@ -25,6 +25,7 @@ import {
 import { runLoad, type LoadResult } from './load.js';
 import type { ChildCommand, ChildReport } from './proxy-child.js';
 import { SCENARIOS, SOAK_SCENARIO, type Origins, type Scenario, type Target } from './scenarios.js';
+import { benchStoreQueries } from './store-queries.js';
 
 const RATIO_TARGET = 0.85;
 const SOAK_RSS_TARGET_MIB = 300;
@@ -279,6 +280,7 @@ async function main(): Promise<number> {
     const withinRss = soakEnd.peakRssBytes <= SOAK_RSS_TARGET_MIB * MIB;
     console.log(`  -> peak RSS ${mib(soakEnd.peakRssBytes)} vs target ${SOAK_RSS_TARGET_MIB} MiB: ${withinRss ? 'OK' : 'ABOVE TARGET'}`);
     printFlowCheck(soakEnd.flows, flowsExpected(SOAK_SCENARIO, soak), soak.errors, soakEnd.dropped);
+    if (!only || 'store queries'.includes(only)) console.log(`\n${(await benchStoreQueries()).join('\n')}`);
     return 0;
   } catch (error) {
     console.error(`\nThe benchmark broke: ${error instanceof Error ? error.message : String(error)}`);
