@@ -22,7 +22,7 @@ export interface ServeOptions extends Pick<RuntimeOptions, 'dataDir' | 'upstream
   open: boolean;
 }
 
-const RENDERER_DIR = fileURLToPath(new URL('../../renderer/', import.meta.url));
+const RENDERER_DIR = fileURLToPath(new URL('../../renderer', import.meta.url));
 
 export async function serve(options: ServeOptions, out: NodeJS.WriteStream = process.stdout): Promise<number> {
   quietEngineLogs();
@@ -41,7 +41,8 @@ export async function serve(options: ServeOptions, out: NodeJS.WriteStream = pro
     retention: retentionCaps(settings.retention),
     uiUrl: () => ui?.url ?? null,
   });
-  const service = createApiService(runtime, { settings, fromFlags: Object.keys(options.flags) });
+  const fromFlags = Object.keys(options.flags) as Array<keyof Settings>;
+  const service = createApiService(runtime, { settings, stored: stored.settings, fromFlags });
   try {
     if (options.ui) {
       ui = await startUiServer({ host: options.uiHost, port: options.uiPort, token: loadOrCreateToken(options.dataDir), service, rendererDir: RENDERER_DIR });

@@ -12,13 +12,15 @@ import type { RetentionCaps } from '../store/index.js';
 import type { ApiService } from './api-service-types.js';
 import { messageView } from './live-feed.js';
 import type { ProxyRuntime } from './proxy-runtime.js';
-import { mergeSettings, saveSettings } from './settings-file.js';
+import { mergeSettings, saveSettings, settingsFilePath } from './settings-file.js';
 
 export interface ApiServiceOptions {
   /** The settings in effect for this run (stored ones, overridden by flags). */
   settings: Settings;
-  /** Names of settings given as flags for this run (e.g. "proxyPort"). */
-  fromFlags?: string[];
+  /** The settings as stored (what the Settings view edits); default: `settings`. */
+  stored?: Settings;
+  /** Names of settings given as flags for this run (e.g. "proxyPort"): they keep their flag value until a restart. */
+  fromFlags?: Array<keyof Settings>;
   /** How often proxy state is pushed while someone listens. */
   stateIntervalMs?: number;
 }
@@ -43,6 +45,7 @@ export function retentionCaps(r: Settings['retention']): RetentionCaps {
 export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptions): ApiService {
   const { store, engine, feed, ca } = runtime;
   let settings = options.settings;
+  let stored = options.stored ?? options.settings;
   const fromFlags = options.fromFlags ?? [];
 
   /** A flow announced live may still be in the write queue: commit it before saying it is not there. */
@@ -73,10 +76,19 @@ export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptio
   };
 
   const changeSettings = (patch: Partial<Settings>): SettingsChange => {
-    const next = mergeSettings(settings, patch);
-    saveSettings(runtime.dataDir, next);
+    stored = mergeSettings(stored, patch);
+    saveSettings(runtime.dataDir, stored);
     const applied: string[] = [];
     const needsRestart: string[] = [];
+    // A setting given as a flag keeps its flag value for this run; the stored one is for later starts.
+    const livePatch: Partial<Settings> = { ...patch };
+    for (const name of fromFlags) {
+      if (name in livePatch) {
+        delete livePatch[name];
+        needsRestart.push(`${name} is set by a command-line flag for this run; the saved value applies when Flowscope starts without it.`);
+      }
+    }
+    const next = mergeSettings(settings, livePatch);
     if (next.maxBodySize !== settings.maxBodySize) {
       engine.capture.maxBodySize = next.maxBodySize;
       applied.push(`Bodies are now kept up to ${next.maxBodySize} bytes each, from the next flow on.`);
@@ -89,7 +101,7 @@ export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptio
       needsRestart.push(`The proxy listens on ${next.proxyHost}:${next.proxyPort} after a restart; until then it stays on ${engine.host}:${engine.port}.`);
     }
     settings = next;
-    return { settings, applied, needsRestart };
+    return { settings: stored, applied, needsRestart };
   };
 
   const handlers: ApiHandlers = {
@@ -129,7 +141,7 @@ export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptio
     'events.list': (args) => store.listEvents(args),
     'stats.get': (args) => store.trafficStats(args.filter),
     'proxy.status': proxyState,
-    'settings.get': () => ({ settings, fromFlags, file: `${runtime.dataDir}/settings.json` }),
+    'settings.get': () => ({ settings: stored, fromFlags, file: settingsFilePath(runtime.dataDir) }),
     'settings.set': ({ settings: patch }) => changeSettings(patch),
     'ca.info': () => ca.info,
     'ca.export': ({ format }) => ({ ...CA_FILES[format], base64: exportCa(ca, format).toString('base64') }),

@@ -96,14 +96,16 @@ export interface Stats {
 }
 
 export interface SettingsView {
+  /** The stored settings: what Flowscope starts with when no flag says otherwise. */
   settings: Settings;
-  /** Settings given on the command line for this run, which the stored ones do not override. */
-  fromFlags: string[];
+  /** Settings given on the command line for this run: they keep their flag value until a restart. */
+  fromFlags: Array<keyof Settings>;
   /** Where the settings are stored. */
   file: string;
 }
 
 export interface SettingsChange {
+  /** The stored settings after the change. */
   settings: Settings;
   /** What took effect now, said for a person. */
   applied: string[];

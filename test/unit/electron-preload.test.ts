@@ -2,17 +2,17 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => import('../fakes/electron.js'));
 
-import { CALL_NAMES, EVENT_NAMES, type ApiClient } from '../../src-shared/api/contract.js';
+import { CALL_NAMES, EVENT_NAMES } from '../../src-shared/api/contract.js';
 import { ApiError } from '../../src-shared/api/errors.js';
-import { IPC_EVENT_CHANNEL, ipcCallChannel, unwrapEnvelope } from '../../src-shared/api/ipc.js';
+import { IPC_EVENT_CHANNEL, ipcCallChannel, unwrapEnvelope, type PreloadApi } from '../../src-shared/api/ipc.js';
 import { contextBridge, ipcMain, ipcRenderer } from '../fakes/electron.js';
 
-let api: ApiClient;
+let api: PreloadApi;
 
 beforeAll(async () => {
   // The real preload entry, run once as Electron would run it for a page.
   await import('../../src-main/preload/preload.js');
-  api = contextBridge.exposed.get('api') as ApiClient;
+  api = contextBridge.exposed.get('api') as PreloadApi;
 });
 
 describe('the preload', () => {

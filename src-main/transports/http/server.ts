@@ -3,6 +3,7 @@
  * all behind the per-install token (auth.ts). No CORS: only our own page and scripts get in.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { RPC_PATH } from '../../../src-shared/api/rpc.js';
@@ -54,7 +55,8 @@ function refuseUpgrade(socket: Duplex, status: number, message: string): void {
 }
 
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
-  const { service, rendererDir } = options;
+  const { service } = options;
+  const rendererDir = path.resolve(options.rendererDir);
   const auth: AuthContext = { token: options.token, hosts: new Set() };
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
 

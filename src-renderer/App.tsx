@@ -1,0 +1,72 @@
+/** The window: toolbar (views, filter, follow, clear, count), then the current view. */
+import { useEffect } from 'react';
+import { useResolvedTheme } from './components/theme.js';
+import { CaHelper } from './features/ca-helper/index.js';
+import { FilterBar } from './features/filter/index.js';
+import { FlowDetail } from './features/flow-detail/index.js';
+import { FlowControls, FlowList } from './features/flows/index.js';
+import { SettingsView } from './features/settings/index.js';
+import { StatsView } from './features/stats/index.js';
+import { useApp, type ThemeChoice, type View } from './store/index.js';
+
+const VIEWS: Array<[View, string]> = [['traffic', 'Traffic'], ['stats', 'Stats'], ['settings', 'Settings'], ['ca', 'CA']];
+const NEXT_THEME: Record<ThemeChoice, ThemeChoice> = { system: 'light', light: 'dark', dark: 'system' };
+
+function ConnectionBanner() {
+  const connection = useApp((s) => s.ui.connection);
+  if (connection === 'open') return null;
+  return (
+    <div className="banner" role="status" data-testid="connection-banner">
+      {connection === 'connecting' ? 'Connecting to Flowscope…' : 'Disconnected from Flowscope. Reconnecting…'}
+    </div>
+  );
+}
+
+function ProxyNotice() {
+  const lastWriteError = useApp((s) => s.ui.proxy?.lastWriteError ?? null);
+  return lastWriteError ? <div className="banner error" role="alert">{lastWriteError}</div> : null;
+}
+
+export function App() {
+  const view = useApp((s) => s.ui.view);
+  const setView = useApp((s) => s.setView);
+  const theme = useApp((s) => s.ui.theme);
+  const setTheme = useApp((s) => s.setTheme);
+  const resolved = useResolvedTheme();
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = resolved;
+  }, [resolved]);
+
+  const focusDetail = () => document.getElementById('flow-detail')?.focus();
+  return (
+    <div className="app">
+      <header className="toolbar">
+        <span className="brand">Flowscope</span>
+        <nav className="views" role="tablist" aria-label="Views">
+          {VIEWS.map(([name, label]) => (
+            <button type="button" role="tab" key={name} aria-selected={view === name} onClick={() => setView(name)}>{label}</button>
+          ))}
+        </nav>
+        <FilterBar />
+        <FlowControls />
+        <button type="button" className="theme" onClick={() => setTheme(NEXT_THEME[theme])} title="Theme: system, light or dark">
+          {theme === 'system' ? '◐ Auto' : theme === 'light' ? '☀ Light' : '☾ Dark'}
+        </button>
+      </header>
+      <ConnectionBanner />
+      <ProxyNotice />
+      <main className="content">
+        {view === 'traffic' ? (
+          <div className="traffic">
+            <FlowList onOpen={focusDetail} />
+            <FlowDetail />
+          </div>
+        ) : null}
+        {view === 'stats' ? <StatsView /> : null}
+        {view === 'settings' ? <SettingsView /> : null}
+        {view === 'ca' ? <CaHelper /> : null}
+      </main>
+    </div>
+  );
+}

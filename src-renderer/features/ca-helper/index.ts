@@ -1,0 +1,1 @@
+export { CaHelper } from './CaHelper.js';

@@ -1,0 +1,1 @@
+export { FlowDetail } from './FlowDetail.js';

@@ -1,0 +1,2 @@
+export { FlowList } from './FlowList.js';
+export { FlowControls } from './FlowControls.js';

@@ -1,0 +1,1 @@
+export { StatsView } from './StatsView.js';

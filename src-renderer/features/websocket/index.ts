@@ -1,0 +1,1 @@
+export { WebSocketMessages } from './WebSocketMessages.js';

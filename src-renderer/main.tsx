@@ -1,0 +1,21 @@
+/** Composition root of the renderer: transport, store, ingress, React. No logic lives here. */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.js';
+import { connectApi, startIngress } from './bridge/index.js';
+import { ServicesContext } from './components/api-context.js';
+import { appStore } from './store/index.js';
+import { createFlowQueries } from './store/flow-queries.js';
+import './styles.css';
+
+const api = connectApi((status) => appStore.getState().setConnection(status));
+const queries = createFlowQueries(api, appStore);
+startIngress(api, appStore, queries);
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <ServicesContext.Provider value={{ api, queries }}>
+      <App />
+    </ServicesContext.Provider>
+  </StrictMode>,
+);

@@ -1,0 +1,128 @@
+/**
+ * The renderer's one store, built from slices (zustand's slices pattern). State is split per
+ * concern; the rules that matter live in pure functions (flows-window.ts, ws-window.ts).
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ProxyState, SettingsView, WsMessageView, FlowPageResult } from '../../src-shared/api/types.js';
+import type { CaInfo } from '../../src-shared/model/ca.js';
+import type { FlowSummary } from '../../src-shared/model/flow.js';
+import {
+  emptyFlowsWindow, firstPageLoaded, flowsCleared, followPaused, followResumed, liveFlowsAdded, liveFlowsUpdated, liveMessagesCounted, olderPageLoaded,
+  type FlowsWindow,
+} from './flows-window.js';
+import { emptyWsWindow, wsFlowOpened, wsLiveMessages, wsPageLoaded, type WsWindow } from './ws-window.js';
+
+export type View = 'traffic' | 'stats' | 'settings' | 'ca';
+export type ThemeChoice = 'system' | 'light' | 'dark';
+export type Connection = 'connecting' | 'open' | 'closed';
+
+export interface FilterError {
+  message: string;
+  start: number;
+  end: number;
+}
+
+export interface FilterState {
+  /** What is in the input box. */
+  text: string;
+  /** The last valid expression, the one the list is queried with. */
+  applied: string;
+  error: FilterError | null;
+}
+
+export interface UiState {
+  view: View;
+  theme: ThemeChoice;
+  connection: Connection;
+  proxy: ProxyState | null;
+  ca: CaInfo | null;
+}
+
+export interface AppState {
+  flows: FlowsWindow;
+  selectedId: number | null;
+  filter: FilterState;
+  ws: WsWindow;
+  settings: SettingsView | null;
+  ui: UiState;
+
+  flowsLoading(): void;
+  flowsLoadFailed(message: string): void;
+  firstPageLoaded(page: FlowPageResult): void;
+  olderPageLoaded(page: FlowPageResult): void;
+  flowsAdded(added: FlowSummary[]): void;
+  flowsUpdated(updated: FlowSummary[]): void;
+  flowsCleared(): void;
+  countLoaded(count: number): void;
+  pauseFollow(): void;
+  resumeFollow(): void;
+  select(id: number | null): void;
+  filterEdited(text: string, error: FilterError | null): void;
+  filterApplied(text: string): void;
+  wsOpened(flowId: number | null): void;
+  wsPageLoaded(flowId: number, page: WsMessageView[]): void;
+  wsMessagesPushed(messages: WsMessageView[]): void;
+  wsSelect(seq: number | null): void;
+  wsFollow(on: boolean): void;
+  settingsLoaded(view: SettingsView): void;
+  setView(view: View): void;
+  setTheme(theme: ThemeChoice): void;
+  setConnection(connection: Connection): void;
+  proxyStateChanged(proxy: ProxyState): void;
+  caLoaded(ca: CaInfo): void;
+}
+
+export type AppStore = StoreApi<AppState>;
+
+export function createAppStore(): AppStore {
+  return createStore<AppState>()((set) => {
+    const flows = (change: (s: FlowsWindow) => FlowsWindow) => set((s) => {
+      const next = change(s.flows);
+      return next === s.flows ? s : { flows: next };
+    });
+    const ws = (change: (s: WsWindow) => WsWindow) => set((s) => {
+      const next = change(s.ws);
+      return next === s.ws ? s : { ws: next };
+    });
+    const ui = (patch: Partial<UiState>) => set((s) => ({ ui: { ...s.ui, ...patch } }));
+    return {
+      flows: emptyFlowsWindow,
+      selectedId: null,
+      filter: { text: '', applied: '', error: null },
+      ws: emptyWsWindow,
+      settings: null,
+      ui: { view: 'traffic', theme: 'system', connection: 'connecting', proxy: null, ca: null },
+
+      flowsLoading: () => flows((s) => ({ ...s, loading: true })),
+      flowsLoadFailed: (message) => flows((s) => ({ ...s, loading: false, loadError: message })),
+      firstPageLoaded: (page) => flows((s) => firstPageLoaded(s, page)),
+      olderPageLoaded: (page) => flows((s) => olderPageLoaded(s, page)),
+      flowsAdded: (added) => flows((s) => liveFlowsAdded(s, added)),
+      flowsUpdated: (updated) => flows((s) => liveFlowsUpdated(s, updated)),
+      flowsCleared: () => {
+        flows(flowsCleared);
+        set({ selectedId: null, ws: emptyWsWindow });
+      },
+      countLoaded: (count) => flows((s) => (s.count === count ? s : { ...s, count })),
+      pauseFollow: () => flows(followPaused),
+      resumeFollow: () => flows(followResumed),
+      select: (id) => set({ selectedId: id }),
+      filterEdited: (text, error) => set((s) => ({ filter: { ...s.filter, text, error } })),
+      filterApplied: (text) => set((s) => ({ filter: { ...s.filter, applied: text } })),
+      wsOpened: (flowId) => set({ ws: wsFlowOpened(flowId) }),
+      wsPageLoaded: (flowId, page) => ws((s) => wsPageLoaded(s, flowId, page)),
+      wsMessagesPushed: (messages) => {
+        flows((s) => liveMessagesCounted(s, messages));
+        ws((s) => wsLiveMessages(s, messages));
+      },
+      wsSelect: (seq) => ws((s) => ({ ...s, selectedSeq: seq })),
+      wsFollow: (on) => ws((s) => (s.follow === on ? s : { ...s, follow: on })),
+      settingsLoaded: (view) => set({ settings: view }),
+      setView: (view) => ui({ view }),
+      setTheme: (theme) => ui({ theme }),
+      setConnection: (connection) => ui({ connection }),
+      proxyStateChanged: (proxy) => ui({ proxy }),
+      caLoaded: (ca) => ui({ ca }),
+    };
+  });
+}

@@ -1,0 +1,142 @@
+/**
+ * The flow list's window onto the store: a few pages of summaries, never the whole history.
+ * Pure functions of the state, so the paging and live-tail rules are tested without a DOM.
+ * `ids` are newest first; rows are looked up in `byId` so one update re-renders one row.
+ */
+import type { FlowPageResult } from '../../src-shared/api/types.js';
+import type { FlowSummary } from '../../src-shared/model/flow.js';
+
+export const PAGE_SIZE = 200;
+/** Rows kept in memory; older pages loaded past this drop the newest rows (and the reverse). */
+export const MAX_ROWS = 1_000;
+
+export interface FlowsWindow {
+  ids: number[];
+  byId: Record<number, FlowSummary>;
+  /** beforeId for the next older page; null once the oldest flow is loaded. */
+  nextCursor: number | null;
+  /** Flows newer than ids[0] exist that are not in the window (trimmed, or arrived while paused). */
+  newerNotLoaded: boolean;
+  /** Live tail: new flows are shown as they arrive. Paused when the user scrolls away. */
+  follow: boolean;
+  /** Flows that arrived while paused, shown on the resume button. */
+  missed: number;
+  /** Flows matching the filter in the whole store (flows.count), null until known. */
+  count: number | null;
+  loading: boolean;
+  /** Why the last page could not be loaded, said for a person. */
+  loadError: string | null;
+}
+
+export const emptyFlowsWindow: FlowsWindow = {
+  ids: [],
+  byId: {},
+  nextCursor: null,
+  newerNotLoaded: false,
+  follow: true,
+  missed: 0,
+  count: null,
+  loading: false,
+  loadError: null,
+};
+
+function indexById(items: FlowSummary[], into: Record<number, FlowSummary> = {}): Record<number, FlowSummary> {
+  for (const item of items) into[item.id] = item;
+  return into;
+}
+
+function pick(byId: Record<number, FlowSummary>, ids: number[]): Record<number, FlowSummary> {
+  const kept: Record<number, FlowSummary> = {};
+  for (const id of ids) kept[id] = byId[id]!;
+  return kept;
+}
+
+/** The newest page for the current filter replaces the window (first load, filter change, resume). */
+export function firstPageLoaded(state: FlowsWindow, page: FlowPageResult): FlowsWindow {
+  return {
+    ...state,
+    ids: page.items.map((f) => f.id),
+    byId: indexById(page.items),
+    nextCursor: page.nextCursor,
+    newerNotLoaded: false,
+    missed: 0,
+    loading: false,
+    loadError: null,
+  };
+}
+
+/** An older page is appended; past MAX_ROWS the newest rows are dropped and the tail pauses. */
+export function olderPageLoaded(state: FlowsWindow, page: FlowPageResult): FlowsWindow {
+  const fresh = page.items.filter((f) => !(f.id in state.byId));
+  let ids = [...state.ids, ...fresh.map((f) => f.id)];
+  let byId = indexById(fresh, { ...state.byId });
+  let { newerNotLoaded, follow } = state;
+  if (ids.length > MAX_ROWS) {
+    ids = ids.slice(ids.length - MAX_ROWS);
+    byId = pick(byId, ids);
+    newerNotLoaded = true;
+    follow = false;
+  }
+  return { ...state, ids, byId, nextCursor: page.nextCursor, newerNotLoaded, follow, loading: false };
+}
+
+/**
+ * Live flows (newest last, as pushed). Known ids are refreshed in place; new ones go on top while
+ * following, or are only counted while paused. The oldest rows beyond MAX_ROWS are dropped and
+ * become loadable again through nextCursor.
+ */
+export function liveFlowsAdded(state: FlowsWindow, added: FlowSummary[]): FlowsWindow {
+  const known = added.filter((f) => f.id in state.byId);
+  const unknown = added.filter((f) => !(f.id in state.byId));
+  let byId = known.length > 0 ? indexById(known, { ...state.byId }) : state.byId;
+  if (unknown.length === 0) return byId === state.byId ? state : { ...state, byId };
+  if (!state.follow || state.newerNotLoaded) {
+    return { ...state, byId, missed: state.missed + new Set(unknown.map((f) => f.id)).size };
+  }
+  const newest = [...unknown].sort((a, b) => b.id - a.id);
+  const newIds = [...new Set(newest.map((f) => f.id))];
+  byId = indexById(newest, byId === state.byId ? { ...state.byId } : byId);
+  let ids = [...newIds, ...state.ids];
+  let nextCursor = state.nextCursor;
+  if (ids.length > MAX_ROWS) {
+    ids = ids.slice(0, MAX_ROWS);
+    byId = pick(byId, ids);
+    nextCursor = ids[ids.length - 1]!;
+  }
+  return { ...state, ids, byId, nextCursor };
+}
+
+/** Changed flows: only rows in the window change, each to a new object, the rest keep identity. */
+export function liveFlowsUpdated(state: FlowsWindow, updated: FlowSummary[]): FlowsWindow {
+  const inWindow = updated.filter((f) => f.id in state.byId);
+  if (inWindow.length === 0) return state;
+  return { ...state, byId: indexById(inWindow, { ...state.byId }) };
+}
+
+export function followPaused(state: FlowsWindow): FlowsWindow {
+  return state.follow ? { ...state, follow: false } : state;
+}
+
+/** Resuming follows from the newest page again; the caller reloads it. */
+export function followResumed(state: FlowsWindow): FlowsWindow {
+  return { ...state, follow: true, missed: 0 };
+}
+
+export function flowsCleared(state: FlowsWindow): FlowsWindow {
+  return { ...emptyFlowsWindow, follow: state.follow, count: 0 };
+}
+
+/**
+ * The service re-announces a WebSocket flow only when it changes state, so live message counts
+ * come from the messages themselves: a flow has at least (highest seq + 1) messages.
+ */
+export function liveMessagesCounted(state: FlowsWindow, messages: Array<{ flowId: number; seq: number }>): FlowsWindow {
+  let byId = state.byId;
+  for (const { flowId, seq } of messages) {
+    const flow = byId[flowId];
+    if (!flow || flow.messageCount > seq) continue;
+    if (byId === state.byId) byId = { ...state.byId };
+    byId[flowId] = { ...flow, messageCount: seq + 1 };
+  }
+  return byId === state.byId ? state : { ...state, byId };
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { FlowSummary } from '../../src-shared/model/flow.js';
+import {
+  MAX_ROWS, PAGE_SIZE, emptyFlowsWindow, firstPageLoaded, flowsCleared, followPaused, followResumed, liveFlowsAdded, liveFlowsUpdated, liveMessagesCounted,
+  olderPageLoaded, type FlowsWindow,
+} from '../../src-renderer/store/flows-window.js';
+
+function summary(id: number, patch: Partial<FlowSummary> = {}): FlowSummary {
+  return {
+    id, kind: 'http', startedAt: 1_700_000_000_000 + id, durationMs: 5, method: 'GET', scheme: 'http', host: 'example.com', port: 80,
+    path: `/${id}`, statusCode: 200, responseContentType: 'text/plain', responseSize: 10, errorType: null, messageCount: 0, ...patch,
+  };
+}
+
+/** A newest-first page of ids from `newest` down, as flows.page returns it. */
+function page(newest: number, size = PAGE_SIZE, oldestId = 1) {
+  const items = Array.from({ length: Math.min(size, newest - oldestId + 1) }, (_, i) => summary(newest - i));
+  const last = items.at(-1)!.id;
+  return { items, nextCursor: last > oldestId ? last : null };
+}
+
+describe('flow window paging', () => {
+  it('shows the first page newest first with a cursor to the older ones', () => {
+    const state = firstPageLoaded(emptyFlowsWindow, page(1000));
+    expect(state.ids.slice(0, 3)).toEqual([1000, 999, 998]);
+    expect(state.ids).toHaveLength(PAGE_SIZE);
+    expect(state.nextCursor).toBe(1000 - PAGE_SIZE + 1);
+  });
+
+  it('appends older pages and stops at the last one', () => {
+    let state = firstPageLoaded(emptyFlowsWindow, page(300));
+    state = olderPageLoaded(state, page(state.nextCursor! - 1));
+    expect(state.ids).toHaveLength(300);
+    expect(state.ids.at(-1)).toBe(1);
+    expect(state.nextCursor).toBeNull();
+  });
+
+  it('never holds more than MAX_ROWS: far pages at the newest end are dropped and following stops', () => {
+    let state = firstPageLoaded(emptyFlowsWindow, page(100_000));
+    while (state.ids.length < MAX_ROWS) state = olderPageLoaded(state, page(state.nextCursor! - 1));
+    expect(state.follow).toBe(true);
+    state = olderPageLoaded(state, page(state.nextCursor! - 1));
+    expect(state.ids).toHaveLength(MAX_ROWS);
+    expect(Object.keys(state.byId)).toHaveLength(MAX_ROWS);
+    expect(state.ids[0]).toBe(100_000 - PAGE_SIZE);
+    expect(state.newerNotLoaded).toBe(true);
+    expect(state.follow).toBe(false);
+  });
+});
+
+describe('live tail', () => {
+  const loaded = (): FlowsWindow => firstPageLoaded(emptyFlowsWindow, page(10, PAGE_SIZE));
+
+  it('puts new flows on top while following (pushed newest last)', () => {
+    const state = liveFlowsAdded(loaded(), [summary(11), summary(12)]);
+    expect(state.ids.slice(0, 3)).toEqual([12, 11, 10]);
+    expect(state.byId[12]!.path).toBe('/12');
+  });
+
+  it('counts new flows without moving the rows while paused, and resuming clears the count', () => {
+    const paused = followPaused(loaded());
+    const state = liveFlowsAdded(paused, [summary(11), summary(12)]);
+    expect(state.ids[0]).toBe(10);
+    expect(state.missed).toBe(2);
+    const resumed = followResumed(state);
+    expect(resumed.follow).toBe(true);
+    expect(resumed.missed).toBe(0);
+  });
+
+  it('refreshes a flow announced twice in place instead of adding a second row', () => {
+    const state = liveFlowsAdded(loaded(), [summary(5, { statusCode: 404 })]);
+    expect(state.ids.filter((id) => id === 5)).toHaveLength(1);
+    expect(state.byId[5]!.statusCode).toBe(404);
+  });
+
+  it('drops the oldest rows past MAX_ROWS and keeps them reachable through the cursor', () => {
+    let state = firstPageLoaded(emptyFlowsWindow, page(MAX_ROWS, MAX_ROWS));
+    state = liveFlowsAdded(state, [summary(MAX_ROWS + 1)]);
+    expect(state.ids).toHaveLength(MAX_ROWS);
+    expect(state.ids.at(-1)).toBe(2);
+    expect(state.nextCursor).toBe(2);
+  });
+
+  it('updates change only the updated row object; others keep identity', () => {
+    const before = loaded();
+    const after = liveFlowsUpdated(before, [summary(7, { durationMs: 99 }), summary(5000)]);
+    expect(after.byId[7]!.durationMs).toBe(99);
+    expect(after.byId[6]).toBe(before.byId[6]);
+    expect(after.ids).toBe(before.ids);
+    expect(5000 in after.byId).toBe(false);
+    expect(liveFlowsUpdated(before, [summary(5000)])).toBe(before);
+  });
+
+  it('counts live WebSocket messages on the row of their flow', () => {
+    const before = firstPageLoaded(emptyFlowsWindow, { items: [summary(1, { kind: 'websocket' }), summary(2)], nextCursor: null });
+    const after = liveMessagesCounted(before, [{ flowId: 1, seq: 0 }, { flowId: 1, seq: 1 }, { flowId: 99, seq: 5 }]);
+    expect(after.byId[1]!.messageCount).toBe(2);
+    expect(after.byId[2]).toBe(before.byId[2]);
+    expect(liveMessagesCounted(after, [{ flowId: 1, seq: 0 }])).toBe(after);
+  });
+
+  it('clearing empties the window and keeps the follow choice', () => {
+    const state = flowsCleared(followPaused(loaded()));
+    expect(state.ids).toEqual([]);
+    expect(state.count).toBe(0);
+    expect(state.follow).toBe(false);
+  });
+});
