@@ -76,6 +76,7 @@ export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptio
   };
 
   const changeSettings = (patch: Partial<Settings>): SettingsChange => {
+    const before = stored;
     stored = mergeSettings(stored, patch);
     saveSettings(runtime.dataDir, stored);
     const applied: string[] = [];
@@ -83,8 +84,9 @@ export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptio
     // A setting given as a flag keeps its flag value for this run; the stored one is for later starts.
     const livePatch: Partial<Settings> = { ...patch };
     for (const name of fromFlags) {
-      if (name in livePatch) {
-        delete livePatch[name];
+      if (!(name in livePatch)) continue;
+      delete livePatch[name];
+      if (JSON.stringify(stored[name]) !== JSON.stringify(before[name])) {
         needsRestart.push(`${name} is set by a command-line flag for this run; the saved value applies when Flowscope starts without it.`);
       }
     }

@@ -222,6 +222,23 @@ describe('the WebSocket RPC', () => {
     client.socket.close();
   });
 
+  it('leaves a setting given as a flag alone for this run, and says so only when it changes', async () => {
+    const flagged = createApiService(proxy.runtime, {
+      settings: { ...DEFAULT_SETTINGS, proxyPort: 0 },
+      stored: DEFAULT_SETTINGS,
+      fromFlags: ['proxyPort'],
+    });
+    try {
+      expect(flagged.handlers['settings.get']({})).toMatchObject({ settings: { proxyPort: 8080 }, fromFlags: ['proxyPort'] });
+      // The form sends every field back: an unchanged flagged one is not news.
+      expect(await flagged.handlers['settings.set']({ settings: { ...DEFAULT_SETTINGS } })).toMatchObject({ needsRestart: [] });
+      const changed = await flagged.handlers['settings.set']({ settings: { proxyPort: 9090 } });
+      expect(changed).toMatchObject({ settings: { proxyPort: 9090 }, needsRestart: [expect.stringContaining('proxyPort is set by a command-line flag')] });
+    } finally {
+      flagged.dispose();
+    }
+  });
+
   it('moves a damaged settings file aside and says so', () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'settings.json'), '{"proxyPort": "eighty"}');
