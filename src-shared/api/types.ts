@@ -2,7 +2,7 @@
  * The values that cross the contract. Everything is plain JSON (bytes travel as base64), so the
  * same types serve Electron IPC, the WebSocket RPC and the REST API.
  */
-import type { FlowSummary, WsDirection, WsMessageType } from '../model/flow.js';
+import type { FlowSummary, WsMessage } from '../model/flow.js';
 import type { Settings } from '../model/settings.js';
 
 export interface FlowPageQuery {
@@ -41,19 +41,8 @@ export interface BodyView {
   dropped: boolean;
 }
 
-export interface WsMessageView {
-  flowId: number;
-  seq: number;
-  direction: WsDirection;
-  type: WsMessageType;
-  time: number;
-  size: number;
-  /** Payload bytes (cut at the body size cap), base64. */
-  base64: string;
-  truncated: boolean;
-  closeCode: number | null;
-  closeReason: string | null;
-}
+/** A WebSocket message as it crosses the contract: the payload (cut at the body size cap) in base64. */
+export type WsMessageView = Omit<WsMessage, 'payload'> & { base64: string };
 
 export interface DroppedCountsView {
   flows: number;
