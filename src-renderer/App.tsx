@@ -27,6 +27,22 @@ function ProxyNotice() {
   return lastWriteError ? <div className="banner error" role="alert">{lastWriteError}</div> : null;
 }
 
+/** The usual first-day problem: a client that does not trust the CA. Say so, and where to fix it. */
+function TlsRejectionNotice() {
+  const { count, lastHost, lastClient } = useApp((s) => s.ui.tlsRejections);
+  const setView = useApp((s) => s.setView);
+  const dismiss = useApp((s) => s.tlsRejectionsDismissed);
+  if (count === 0) return null;
+  const where = `${lastHost ? ` for ${lastHost}` : ''}${lastClient ? ` (from ${lastClient})` : ''}`;
+  return (
+    <div className="banner error" role="alert" data-testid="tls-rejections">
+      {count === 1 ? 'A client' : `${count} connections`} rejected Flowscope&apos;s certificate{where}: that client does not trust the Flowscope CA, so its HTTPS traffic cannot be seen.{' '}
+      <button type="button" className="link" onClick={() => setView('ca')}>Install the CA</button>{' '}
+      <button type="button" className="link" onClick={dismiss}>Dismiss</button>
+    </div>
+  );
+}
+
 export function App() {
   const view = useApp((s) => s.ui.view);
   const setView = useApp((s) => s.setView);
@@ -56,6 +72,7 @@ export function App() {
       </header>
       <ConnectionBanner />
       <ProxyNotice />
+      <TlsRejectionNotice />
       <main className="content">
         {view === 'traffic' ? (
           <div className="traffic">

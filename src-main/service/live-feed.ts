@@ -57,6 +57,7 @@ export class LiveFeed implements CaptureSink {
   private added = new Map<number, FlowSummary>();
   private updated = new Map<number, FlowSummary>();
   private messages: WsMessage[] = [];
+  private events: Array<Omit<ConnectionEvent, 'id'>> = [];
   /** WebSocket flows announced while open, with their message counts so far. */
   private readonly openSockets = new Map<number, number>();
   private timer: NodeJS.Timeout | null = null;
@@ -93,6 +94,11 @@ export class LiveFeed implements CaptureSink {
 
   enqueueEvent(event: Omit<ConnectionEvent, 'id'>): void {
     this.store.enqueueEvent(event);
+    if (this.listeners.size === 0) return;
+    // A client retrying a rejected certificate can fail hundreds of times a second; the UI needs the latest.
+    if (this.events.length >= MAX_MESSAGES_PER_PUSH) this.events.shift();
+    this.events.push(event);
+    this.schedule();
   }
 
   subscribe(listener: EventListener): () => void {
@@ -112,6 +118,7 @@ export class LiveFeed implements CaptureSink {
     this.added.clear();
     this.updated.clear();
     this.messages = [];
+    this.events = [];
   }
 
   dispose(): void {
@@ -130,11 +137,13 @@ export class LiveFeed implements CaptureSink {
     const added = [...this.added.values()];
     const updated = [...this.updated.values()];
     const messages = this.messages.slice(-MAX_MESSAGES_PER_PUSH);
+    const events = this.events;
     this.reset();
     // Counts move on between pushes: an update carries the count as of now.
     for (const summary of updated) summary.messageCount = this.openSockets.get(summary.id) ?? summary.messageCount;
     if (added.length > 0) this.broadcast('flows.added', added);
     if (updated.length > 0) this.broadcast('flows.updated', updated);
     if (messages.length > 0) this.broadcast('ws.messages', messages.map(messageView));
+    if (events.length > 0) this.broadcast('events.added', events);
   }
 }

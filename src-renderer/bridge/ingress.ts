@@ -31,6 +31,7 @@ export function startIngress(api: ApiClient, store: AppStore, queries: FlowQueri
     }),
     api.on('ws.messages', (messages) => state().wsMessagesPushed(messages)),
     api.on('proxy.state', (proxy) => state().proxyStateChanged(proxy)),
+    api.on('events.added', (events) => state().connectionEventsAdded(events)),
     store.subscribe((next, previous) => {
       if (next.ui.connection === 'open' && previous.ui.connection !== 'open') void reloadAfterConnect();
     }),

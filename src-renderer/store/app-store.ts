@@ -5,7 +5,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ProxyState, SettingsView, WsMessageView, FlowPageResult } from '../../src-shared/api/types.js';
 import type { CaInfo } from '../../src-shared/model/ca.js';
-import type { FlowSummary } from '../../src-shared/model/flow.js';
+import type { ConnectionEvent, FlowSummary } from '../../src-shared/model/flow.js';
 import {
   emptyFlowsWindow, firstPageLoaded, flowsCleared, followPaused, followResumed, liveFlowsAdded, liveFlowsUpdated, liveMessagesCounted, olderPageLoaded,
   type FlowsWindow,
@@ -30,12 +30,20 @@ export interface FilterState {
   error: FilterError | null;
 }
 
+/** Clients that rejected Flowscope's certificate since the user last dismissed the notice. */
+export interface TlsRejections {
+  count: number;
+  lastHost: string | null;
+  lastClient: string | null;
+}
+
 export interface UiState {
   view: View;
   theme: ThemeChoice;
   connection: Connection;
   proxy: ProxyState | null;
   ca: CaInfo | null;
+  tlsRejections: TlsRejections;
 }
 
 export interface AppState {
@@ -70,9 +78,13 @@ export interface AppState {
   setConnection(connection: Connection): void;
   proxyStateChanged(proxy: ProxyState): void;
   caLoaded(ca: CaInfo): void;
+  connectionEventsAdded(events: Array<Omit<ConnectionEvent, 'id'>>): void;
+  tlsRejectionsDismissed(): void;
 }
 
 export type AppStore = StoreApi<AppState>;
+
+const NO_TLS_REJECTIONS: TlsRejections = { count: 0, lastHost: null, lastClient: null };
 
 export function createAppStore(): AppStore {
   return createStore<AppState>()((set) => {
@@ -91,7 +103,7 @@ export function createAppStore(): AppStore {
       filter: { text: '', applied: '', error: null },
       ws: emptyWsWindow,
       settings: null,
-      ui: { view: 'traffic', theme: 'system', connection: 'connecting', proxy: null, ca: null },
+      ui: { view: 'traffic', theme: 'system', connection: 'connecting', proxy: null, ca: null, tlsRejections: NO_TLS_REJECTIONS },
 
       flowsLoading: () => flows((s) => ({ ...s, loading: true })),
       flowsLoadFailed: (message) => flows((s) => ({ ...s, loading: false, loadError: message })),
@@ -123,6 +135,14 @@ export function createAppStore(): AppStore {
       setConnection: (connection) => ui({ connection }),
       proxyStateChanged: (proxy) => ui({ proxy }),
       caLoaded: (ca) => ui({ ca }),
+      connectionEventsAdded: (events) => set((s) => {
+        const rejected = events.filter((e) => e.type === 'CLIENT_TLS_ERROR');
+        const last = rejected.at(-1);
+        if (!last) return s;
+        const count = s.ui.tlsRejections.count + rejected.length;
+        return { ui: { ...s.ui, tlsRejections: { count, lastHost: last.host, lastClient: last.clientIp } } };
+      }),
+      tlsRejectionsDismissed: () => ui({ tlsRejections: NO_TLS_REJECTIONS }),
     };
   });
 }

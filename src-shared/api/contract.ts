@@ -35,6 +35,8 @@ export interface ApiEvents {
   'flows.updated': FlowSummary[];
   'flows.cleared': NoArgs;
   'ws.messages': WsMessageView[];
+  /** Connections that never became flows, e.g. a client that rejected Flowscope's certificate. */
+  'events.added': Array<Omit<ConnectionEvent, 'id'>>;
   'proxy.state': ProxyState;
 }
 
@@ -72,6 +74,7 @@ const EVENTS: Record<EventName, true> = {
   'flows.updated': true,
   'flows.cleared': true,
   'ws.messages': true,
+  'events.added': true,
   'proxy.state': true,
 };
 

@@ -60,8 +60,12 @@ function realisticRow(id: number, next: () => number): FlowRow {
   };
 }
 
-/** Writes `count` flows with multi-row INSERTs in one transaction, into a store file FlowStore created. */
-function seedFlows(file: string, count: number): void {
+/**
+ * Creates a store at `file` (FlowStore's schema) and writes `count` realistic flows, ids 1..count,
+ * with multi-row INSERTs in one transaction. The UI bench seeds its data directory with it too.
+ */
+export function seedFlows(file: string, count: number): void {
+  FlowStore.open(file, { writerThread: false }).close();
   const db = new Database(file);
   const next = random(42);
   const columns = Object.keys(realisticRow(0, next)) as (keyof FlowRow)[];
@@ -93,7 +97,6 @@ export async function benchStoreQueries(): Promise<string[]> {
   const file = join(dir, 'flows.db');
   const lines = [`Store queries over ${FLOWS.toLocaleString('en-US')} flows (targets: first page < 200 ms, filtered page + count < 500 ms)`];
   try {
-    FlowStore.open(file, { writerThread: false }).close();
     const seeding = timed(() => seedFlows(file, FLOWS));
     lines.push(`  seeded in ${(seeding.ms / 1000).toFixed(1)} s`);
     // Read-only, as the CLI and a second window read: the same path the UI's queries take.

@@ -134,6 +134,20 @@ describe('traffic UI in the browser', () => {
     socket.close();
   });
 
+  it('tells the user when a client rejects the certificate, and leads to the CA helper', async () => {
+    // A client that trusts only the system roots, as a browser would before the CA is installed.
+    const rejected = await requestViaProxy(serve.proxyUrl, 'https://untrusted.example:443/').catch((error: Error) => error);
+    expect(rejected).toBeInstanceOf(Error);
+    const notice = page.getByTestId('tls-rejections');
+    await notice.getByText(/rejected Flowscope's certificate for untrusted\.example/).waitFor();
+    await screenshot(page, 'tls-rejected-notice');
+    await notice.getByRole('button', { name: 'Install the CA' }).click();
+    await page.getByRole('tab', { name: 'CA', selected: true }).waitFor();
+    await page.getByTestId('tls-rejections').getByRole('button', { name: 'Dismiss' }).click();
+    await notice.waitFor({ state: 'detached' });
+    await page.getByRole('tab', { name: 'Traffic' }).click();
+  });
+
   it('shows statistics and the CA helper', async () => {
     await page.getByRole('tab', { name: 'Stats' }).click();
     await page.getByTestId('stats-total').getByText('8').waitFor();

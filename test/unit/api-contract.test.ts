@@ -11,7 +11,7 @@ describe('the API contract', () => {
     expectTypeOf<(typeof EVENT_NAMES)[number]>().toEqualTypeOf<keyof ApiEvents>();
     expect(new Set(CALL_NAMES).size).toBe(CALL_NAMES.length);
     expect(Object.keys(VALIDATORS).sort()).toEqual([...CALL_NAMES].sort());
-    expect(EVENT_NAMES).toEqual(['flows.added', 'flows.updated', 'flows.cleared', 'ws.messages', 'proxy.state'] satisfies EventName[]);
+    expect(EVENT_NAMES).toEqual(['flows.added', 'flows.updated', 'flows.cleared', 'ws.messages', 'events.added', 'proxy.state'] satisfies EventName[]);
   });
 
   it('knows its own names and nothing else, prototype names included', () => {
