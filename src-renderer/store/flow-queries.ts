@@ -54,9 +54,12 @@ export function createFlowQueries(api: ApiClient, store: AppStore): FlowQueries 
     const gen = ++generation;
     const state = store.getState();
     state.flowsLoading();
+    // The server answers in order: ask for the rows first, so they never wait behind a count of
+    // the whole store (ui-bench measured 5-25 ms of that on a million flows).
+    const pageAnswer = api['flows.page']({ ...filterArg(state.filter.applied), limit: PAGE_SIZE });
     void refreshCount();
     try {
-      const page = await api['flows.page']({ ...filterArg(state.filter.applied), limit: PAGE_SIZE });
+      const page = await pageAnswer;
       if (gen === generation) store.getState().firstPageLoaded(page);
     } catch (error) {
       if (gen === generation) failed(error);

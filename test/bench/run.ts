@@ -4,8 +4,10 @@
  * this machine, so the figure that matters is the Flowscope ÷ mockttp ratio measured side by side.
  *
  * BENCH_SECONDS (default 5) is the length of each measurement, BENCH_SOAK (default 200000) the
- * number of requests in the soak. Exits 0 when numbers miss their targets (a benchmark informs);
- * non-zero only when the bench itself broke.
+ * number of requests in the soak. BENCH_ONLY=PART runs only what PART names: capture scenarios
+ * whose name contains it, the soak ('soak'), the store queries ('store') or the UI ('ui').
+ * Exits 0 when numbers miss their targets (a benchmark informs); non-zero only when the bench
+ * itself broke.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,6 +28,7 @@ import { runLoad, type LoadResult } from './load.js';
 import type { ChildCommand, ChildReport } from './proxy-child.js';
 import { SCENARIOS, SOAK_SCENARIO, type Origins, type Scenario, type Target } from './scenarios.js';
 import { benchStoreQueries } from './store-queries.js';
+import { benchUi } from './ui-bench.js';
 
 const RATIO_TARGET = 0.85;
 const SOAK_RSS_TARGET_MIB = 300;
@@ -162,6 +165,12 @@ function printFlowCheck(stored: number | null, expected: number, errors: number,
   }
 }
 
+/** The benches over a seeded million-flow store, each run unless BENCH_ONLY names something else. */
+async function printStoreBenches(only: string | undefined): Promise<void> {
+  if (!only || 'store queries'.includes(only)) console.log(`\n${(await benchStoreQueries()).join('\n')}`);
+  if (!only || 'ui'.includes(only)) console.log(`\n${(await benchUi()).join('\n')}`);
+}
+
 async function main(): Promise<number> {
   const seconds = envNumber('BENCH_SECONDS', 3);
   const rounds = envNumber('BENCH_ROUNDS', 3);
@@ -182,7 +191,17 @@ async function main(): Promise<number> {
     void cleanup().finally(() => process.exit(130));
   });
 
+  // BENCH_ONLY=websocket (a part of a scenario's name) measures just the matching scenarios.
+  const only = process.env.BENCH_ONLY?.toLowerCase();
+  const scenarios = SCENARIOS.filter((s) => !only || s.name.toLowerCase().includes(only));
+  const soakSelected = !only || `soak ${SOAK_SCENARIO.name}`.toLowerCase().includes(only);
+
   try {
+    if (scenarios.length === 0 && !soakSelected) {
+      // Nothing to capture: no origins or proxies to start.
+      await printStoreBenches(only);
+      return 0;
+    }
     // Both proxies trust the origins' CA the same cheap way: read once at start-up (see FACTS.md).
     const childEnv = { ...process.env, NODE_EXTRA_CA_CERTS: writeTestCaFile(workDir) };
     const [httpOrigin, httpsOrigin, wsOrigin] = await Promise.all([startHttpOrigin(), startHttpsOrigin(), startWsOrigin()]);
@@ -216,9 +235,7 @@ async function main(): Promise<number> {
     console.log(row(COLUMNS.map((column) => column.title)));
     let expectedFlows = 0;
     let flowscopeErrors = 0;
-    // BENCH_ONLY=websocket (a part of a scenario's name) measures just the matching scenarios.
-    const only = process.env.BENCH_ONLY?.toLowerCase();
-    for (const scenario of SCENARIOS.filter((s) => !only || s.name.toLowerCase().includes(only))) {
+    for (const scenario of scenarios) {
       const label = `${scenario.name} c=${scenario.concurrency}`;
       // Rounds alternate the order of the targets, so drift of the machine over the run (5-20%
       // here) does not favour one; each target's median round is what is reported and compared.
@@ -265,6 +282,10 @@ async function main(): Promise<number> {
     const flowscopeEnd = await flowscopeChild.stop();
     console.log(`Peak RSS over the whole run: mockttp ${mib(mockttpEnd.peakRssBytes)}, flowscope ${mib(flowscopeEnd.peakRssBytes)}`);
     printFlowCheck(flowscopeEnd.flows, expectedFlows, flowscopeErrors, flowscopeEnd.dropped);
+    if (!soakSelected) {
+      await printStoreBenches(only);
+      return 0;
+    }
 
     console.log(`\nSoak: ${soakRequests.toLocaleString('en-US')} requests of ${SOAK_SCENARIO.name}, c=${SOAK_SCENARIO.concurrency}, through a fresh Flowscope`);
     const soakChild = await startChild('flowscope soak', ['flowscope', join(workDir, 'flowscope-soak')]);
@@ -280,7 +301,7 @@ async function main(): Promise<number> {
     const withinRss = soakEnd.peakRssBytes <= SOAK_RSS_TARGET_MIB * MIB;
     console.log(`  -> peak RSS ${mib(soakEnd.peakRssBytes)} vs target ${SOAK_RSS_TARGET_MIB} MiB: ${withinRss ? 'OK' : 'ABOVE TARGET'}`);
     printFlowCheck(soakEnd.flows, flowsExpected(SOAK_SCENARIO, soak), soak.errors, soakEnd.dropped);
-    if (!only || 'store queries'.includes(only)) console.log(`\n${(await benchStoreQueries()).join('\n')}`);
+    await printStoreBenches(only);
     return 0;
   } catch (error) {
     console.error(`\nThe benchmark broke: ${error instanceof Error ? error.message : String(error)}`);
