@@ -60,7 +60,7 @@ describe('FlowStore', () => {
     openStore().close();
     openStore().close();
     const db = new Database(temp.file, { readonly: true });
-    expect(db.prepare('SELECT id, name FROM migrations').all()).toEqual([{ id: 1, name: 'initial' }, { id: 2, name: 'message_chunks' }, { id: 3, name: 'brotli_bodies' }, { id: 4, name: 'compressed_chunks' }, { id: 5, name: 'query_indexes' }]);
+    expect(db.prepare('SELECT id, name FROM migrations').all()).toEqual([{ id: 1, name: 'initial' }, { id: 2, name: 'message_chunks' }, { id: 3, name: 'brotli_bodies' }, { id: 4, name: 'compressed_chunks' }]);
     expect(db.pragma('auto_vacuum', { simple: true })).toBe(2);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
