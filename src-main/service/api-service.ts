@@ -43,17 +43,19 @@ export function retentionCaps(r: Settings['retention']): RetentionCaps {
 }
 
 export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptions): ApiService {
-  const { store, engine, feed, ca } = runtime;
+  // The UI's queries run on the read threads: here only writes (flush, clear) and proxy.state's
+  // cheap counters run, so the proxy never waits on a query.
+  const { store, reads, engine, feed, ca } = runtime;
   let settings = options.settings;
   let stored = options.stored ?? options.settings;
   const fromFlags = options.fromFlags ?? [];
 
   /** A flow announced live may still be in the write queue: commit it before saying it is not there. */
-  const flowOrThrow = (id: number): Flow => {
-    let flow = store.getFlow(id);
+  const flowOrThrow = async (id: number): Promise<Flow> => {
+    let flow = await reads.getFlow(id);
     if (!flow) {
       store.flush();
-      flow = store.getFlow(id);
+      flow = await reads.getFlow(id);
     }
     if (!flow) throw new ApiError('NOT_FOUND', `There is no flow ${id}. It may have been deleted by clearing or retention.`);
     return flow;
@@ -107,13 +109,13 @@ export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptio
   };
 
   const handlers: ApiHandlers = {
-    'flows.page': (args) => store.pageSummaries(args),
-    'flows.count': (args) => ({ count: store.countFlows(args.filter) }),
+    'flows.page': (args) => reads.pageSummaries(args),
+    'flows.count': async (args) => ({ count: await reads.countFlows(args.filter) }),
     'flows.get': ({ id }) => flowOrThrow(id),
-    'flows.body': ({ id, side, decoded }): BodyView | null => {
-      const flow = flowOrThrow(id);
+    'flows.body': async ({ id, side, decoded }): Promise<BodyView | null> => {
+      const flow = await flowOrThrow(id);
       const info = side === 'request' ? flow.requestBody : flow.responseBody;
-      const body = store.getBody(id, side, { decoded: decoded !== false });
+      const body = await reads.getBody(id, side, { decoded: decoded !== false });
       if (!info || !body) return null;
       return {
         base64: body.bytes.toString('base64'),
@@ -127,12 +129,13 @@ export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptio
         dropped: info.dropped,
       };
     },
-    'flows.messages': ({ id, afterSeq, limit }) => {
-      const flow = flowOrThrow(id);
+    'flows.messages': async ({ id, afterSeq, limit }) => {
+      const flow = await flowOrThrow(id);
       if (flow.kind !== 'websocket') return [];
       // Messages of an open socket are still arriving: commit what is queued so paging is exact.
       if (flow.endedAt === null) store.flush();
-      return store.getWsMessages(id, { limit, ...(afterSeq !== undefined && { afterSeq }) }).map(messageView);
+      const messages = await reads.getWsMessages(id, { limit, ...(afterSeq !== undefined && { afterSeq }) });
+      return messages.map(messageView);
     },
     'flows.clear': () => {
       store.clear();
@@ -140,8 +143,8 @@ export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptio
       feed.broadcast('flows.cleared', {});
       return { cleared: true };
     },
-    'events.list': (args) => store.listEvents(args),
-    'stats.get': (args) => store.trafficStats(args.filter),
+    'events.list': (args) => reads.listEvents(args),
+    'stats.get': (args) => reads.trafficStats(args.filter),
     'proxy.status': proxyState,
     'settings.get': () => ({ settings: stored, fromFlags, file: settingsFilePath(runtime.dataDir) }),
     'settings.set': ({ settings: patch }) => changeSettings(patch),

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadOrCreateCa, type CaMaterial } from '../ca/index.js';
 import { startEngine, type Engine } from '../engine/engine.js';
-import { FlowStore } from '../store/index.js';
+import { FlowStore, ReadPool } from '../store/index.js';
 import type { Disposable, RetentionCaps } from '../store/index.js';
 import { LiveFeed } from './live-feed.js';
 import { lockDataDir, removeRuntimeFile, writeRuntimeFile } from './runtime-file.js';
@@ -30,7 +30,10 @@ export interface ProxyRuntime {
   dataDir: string;
   databasePath: string;
   ca: CaMaterial;
+  /** Capture's writer; the service reads through `reads` instead, so that no query runs on this thread. */
   store: FlowStore;
+  /** The store's reads on worker threads (committed rows only). */
+  reads: ReadPool;
   engine: Engine;
   /** What capture records, summarised for the live tail (the store gets it first). */
   feed: LiveFeed;
@@ -40,7 +43,7 @@ export interface ProxyRuntime {
   publish(): void;
   /** Replaces the retention caps (empty: none) without a restart. */
   setRetention(caps: RetentionCaps): void;
-  /** Stops accepting traffic, flushes the writer and closes the store. */
+  /** Stops accepting traffic, stops the read threads, flushes the writer and closes the store. */
   stop(): Promise<void>;
 }
 
@@ -83,7 +86,9 @@ async function startLocked(options: RuntimeOptions, unlock: () => void): Promise
   const upstreamCaPems = readUpstreamCas(options.upstreamCaFiles ?? []);
   const ca = await loadOrCreateCa(dataDir);
   const databasePath = path.join(dataDir, 'flows.db');
+  // The writer creates and migrates the file, so it exists before any read thread opens it.
   const store = FlowStore.open(databasePath);
+  const reads = new ReadPool(databasePath, store);
   const feed = new LiveFeed(store);
   let engine: Engine;
   try {
@@ -149,6 +154,7 @@ async function startLocked(options: RuntimeOptions, unlock: () => void): Promise
     databasePath,
     ca,
     store,
+    reads,
     engine,
     feed,
     startedAt,
@@ -162,6 +168,7 @@ async function startLocked(options: RuntimeOptions, unlock: () => void): Promise
         retention?.dispose();
         await engine.stop();
         await engine.capture.drain();
+        await reads.dispose();
         store.close();
         removeRuntimeFile(dataDir);
         unlock();

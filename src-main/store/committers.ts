@@ -3,10 +3,9 @@
  * from the proxy's event loop ("the engine never waits on the database"); in the main thread only
  * if the worker cannot run. Either way one batch is in flight at a time, in queue order.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { RejectedCounts, WireItem } from './batch-commit.js';
+import { workerScript } from './worker-script.js';
 
 export type CommitOutcome = { ok: true; rejected: RejectedCounts } | { ok: false; error: { code?: string; message: string } };
 
@@ -50,17 +49,6 @@ export interface Ack {
 /** How long a synchronous wait (flush, close) gives the worker before falling back. */
 const WAIT_LIMIT_MS = 30_000;
 
-/**
- * The compiled worker script beside this file; when running from TypeScript sources (tests), the
- * one `npm run build` put in dist/. Null when neither exists.
- */
-function workerScript(): URL | null {
-  const sibling = new URL('./writer-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(sibling))) return sibling;
-  const built = new URL(sibling.href.replace('/src-main/store/', '/dist/src-main/store/'));
-  return existsSync(fileURLToPath(built)) ? built : null;
-}
-
 export class WorkerCommitter implements Committer {
   private seq = 0;
   private pending: { seq: number; done: (outcome: CommitOutcome) => void } | null = null;
@@ -81,7 +69,7 @@ export class WorkerCommitter implements Committer {
 
   /** A committer on a worker thread for `file`, or the inline fallback when no worker script exists. */
   static start(file: string, fallback: InlineCommitter): Committer {
-    const script = workerScript();
+    const script = workerScript('writer-worker.js');
     if (!script) return fallback;
     const signal = new Int32Array(new SharedArrayBuffer(4));
     const { port1, port2 } = new MessageChannel();

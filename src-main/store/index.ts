@@ -21,6 +21,7 @@ import type { WriteError } from './write-errors.js';
 
 export { prepareBody, type PreparedBody } from './body-codec.js';
 export type { BodySide, FlowPage, StoredBody } from './reader.js';
+export { ReadPool } from './read-pool.js';
 export type { Disposable, RetentionCaps } from './retention.js';
 export type { DroppedCounts } from './writer.js';
 export type { WriteError } from './write-errors.js';

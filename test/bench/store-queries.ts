@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { FlowStore } from '../../src-main/store/index.js';
+import { FlowStore, ReadPool } from '../../src-main/store/index.js';
 import type { FlowRow } from '../../src-main/store/rows.js';
 
 const FLOWS = 1_000_000;
@@ -92,6 +92,34 @@ function timed<T>(run: () => T): { ms: number; value: T } {
 
 const fmt = (ms: number) => `${ms.toFixed(1).padStart(8)} ms`;
 
+/**
+ * How long `run` keeps this thread from its other work (the proxy's, in the app): the longest gap
+ * between ticks of a 1 ms timer while it runs. A synchronous query blocks for all of its time.
+ */
+async function longestTimerGap(run: () => unknown): Promise<{ gap: number; ms: number }> {
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+  let last = performance.now();
+  let gap = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    gap = Math.max(gap, now - last);
+    last = now;
+  }, 1);
+  try {
+    await settle();
+    gap = 0;
+    last = performance.now();
+    const start = performance.now();
+    await run();
+    const ms = performance.now() - start;
+    // Let the timer tick once after a blocking run, so its gap is counted.
+    await settle();
+    return { gap, ms };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 export async function benchStoreQueries(): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'flowscope-bench-store-'));
   const file = join(dir, 'flows.db');
@@ -117,6 +145,18 @@ export async function benchStoreQueries(): Promise<string[]> {
       lines.push(`  trafficStats, no filter                  ${fmt(stats.ms)}`);
       const filteredStats = timed(() => store.trafficStats('status:>=500'));
       lines.push(`  trafficStats, status:>=500               ${fmt(filteredStats.ms)}`);
+      const sync = await longestTimerGap(() => store.trafficStats());
+      const reads = new ReadPool(file, store);
+      try {
+        await reads.countFlows();
+        const pooled = await longestTimerGap(() => reads.trafficStats());
+        lines.push(
+          `  trafficStats blocks the event loop: in this thread ${fmt(sync.gap)} (of ${fmt(sync.ms)}),` +
+            ` on the read pool ${fmt(pooled.gap)} (of ${fmt(pooled.ms)})`,
+        );
+      } finally {
+        await reads.dispose();
+      }
     } finally {
       store.close();
     }
