@@ -152,6 +152,8 @@ export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptio
     'ca.export': ({ format }) => ({ ...CA_FILES[format], base64: exportCa(ca, format).toString('base64') }),
   };
 
+  // Someone will ask: a UI or a script. Have the read threads ready for the first page.
+  runtime.reads.warm();
   const stateTimer = setInterval(() => feed.broadcast('proxy.state', proxyState()), options.stateIntervalMs ?? 1000);
   stateTimer.unref();
   return {
