@@ -7,28 +7,12 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { CustomScheme } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../transports/content-security-policy.js';
+import { mimeTypeOf } from '../transports/mime-types.js';
 import { APP_HOST, APP_SCHEME } from './paths.js';
 
 export const APP_SCHEME_PRIVILEGES: CustomScheme = {
   scheme: APP_SCHEME,
   privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
-};
-
-const MIME_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
 };
 
 /**
@@ -79,7 +63,7 @@ export function createRendererProtocolHandler(root: string): (request: Request) 
       return new Response(request.method === 'HEAD' ? null : body, {
         status: 200,
         headers: {
-          'content-type': MIME_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+          'content-type': mimeTypeOf(file),
           'content-security-policy': CONTENT_SECURITY_POLICY,
           'x-content-type-options': 'nosniff',
           'cache-control': 'no-cache',

@@ -6,7 +6,7 @@ import type { CaMaterial } from './material.js';
 export interface CaExportOptions {
   /** Protects the PKCS#12 file; '' when not given. */
   password?: string;
-  /** Put the private key into the PKCS#12 file; true when not given. */
+  /** Put the private key into the PKCS#12 file (false when not given: a trust bundle for other devices). */
   includeKey?: boolean;
 }
 

@@ -8,6 +8,7 @@
  */
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -73,7 +74,8 @@ export function startApp(args: readonly string[], io: StartAppIo, paths: AppPath
   // Its own process group (POSIX): a Ctrl+C reaches only us and we forward it once, since a
   // second signal tells `serve` to exit without saving.
   const child = io.spawn(plan.command, plan.args, { stdio: 'inherit', env: plan.env, detached: io.platform !== 'win32' });
-  const offSignals = (['SIGINT', 'SIGTERM'] as const).map((signal) => io.onSignal(signal, () => child.kill(signal)));
+  // SIGHUP too: closing the terminal must not leave the proxy running, holding its port and data directory.
+  const offSignals = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((signal) => io.onSignal(signal, () => child.kill(signal)));
   return new Promise((resolve) => {
     const finish = (code: number) => {
       for (const off of offSignals) off();
@@ -83,7 +85,7 @@ export function startApp(args: readonly string[], io: StartAppIo, paths: AppPath
       io.printLine(`Cannot start ${plan.command} (${error.message}).`);
       finish(1);
     });
-    child.once('exit', (code: number | null, signal: NodeJS.Signals | null) => finish(code ?? (signal ? 128 : 1)));
+    child.once('exit', (code: number | null, signal: NodeJS.Signals | null) => finish(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1)));
   });
 }
 

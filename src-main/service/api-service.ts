@@ -2,6 +2,7 @@
  * The one implementation of the contract (src-shared/api). Transports validate arguments and map
  * errors; this file turns calls into store, engine and CA operations and nothing else.
  */
+import { statSync } from 'node:fs';
 import type { ApiHandlers } from '../../src-shared/api/contract.js';
 import { ApiError } from '../../src-shared/api/errors.js';
 import type { BodyView, ProxyState, SettingsChange } from '../../src-shared/api/types.js';
@@ -32,6 +33,14 @@ const CA_FILES = {
 } as const;
 
 const MIB = 1024 * 1024;
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
 const DAY_MS = 86_400_000;
 
 export function retentionCaps(r: Settings['retention']): RetentionCaps {
@@ -43,44 +52,49 @@ export function retentionCaps(r: Settings['retention']): RetentionCaps {
 }
 
 export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptions): ApiService {
-  // The UI's queries run on the read threads: here only writes (flush, clear) and proxy.state's
-  // cheap counters run, so the proxy never waits on a query.
+  // The UI's queries run on the read threads: here only the writer's counters and clear run, and
+  // waiting for the writer is asynchronous, so the proxy never waits on a query.
   const { store, reads, engine, feed, ca } = runtime;
   let settings = options.settings;
   let stored = options.stored ?? options.settings;
   const fromFlags = options.fromFlags ?? [];
 
-  /** A flow announced live may still be in the write queue: commit it before saying it is not there. */
+  /** A flow announced live may still be in the write queue: let it be committed before saying it is not there. */
   const flowOrThrow = async (id: number): Promise<Flow> => {
     let flow = await reads.getFlow(id);
     if (!flow) {
-      store.flush();
+      await store.committed();
       flow = await reads.getFlow(id);
     }
     if (!flow) throw new ApiError('NOT_FOUND', `There is no flow ${id}. It may have been deleted by clearing or retention.`);
     return flow;
   };
 
-  const proxyState = (): ProxyState => {
-    const stats = store.stats();
+  const proxyState = async (): Promise<ProxyState> => {
+    const queue = store.queueStats();
     return {
       listening: true,
       host: engine.host,
       port: engine.port,
       proxyUrl: engine.url,
       startedAt: runtime.startedAt,
-      flowCount: stats.flowCount,
-      dbSizeBytes: stats.dbSizeBytes,
-      queued: stats.queued,
-      dropped: stats.dropped,
-      lastWriteError: stats.lastWriteError?.message ?? null,
+      flowCount: await reads.countFlows(),
+      dbSizeBytes: fileSize(runtime.databasePath) + fileSize(`${runtime.databasePath}-wal`),
+      queued: queue.queued,
+      dropped: queue.dropped,
+      lastWriteError: queue.lastWriteError?.message ?? null,
     };
   };
 
   const changeSettings = (patch: Partial<Settings>): SettingsChange => {
     const before = stored;
-    stored = mergeSettings(stored, patch);
-    saveSettings(runtime.dataDir, stored);
+    const nextStored = mergeSettings(stored, patch);
+    try {
+      saveSettings(runtime.dataDir, nextStored);
+    } catch (error) {
+      throw new ApiError('UNAVAILABLE', `Could not save the settings to ${settingsFilePath(runtime.dataDir)} (${(error as Error).message}); nothing was changed. Check that the data directory is writable and has room.`);
+    }
+    stored = nextStored;
     const applied: string[] = [];
     const needsRestart: string[] = [];
     // A setting given as a flag keeps its flag value for this run; the stored one is for later starts.
@@ -132,8 +146,8 @@ export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptio
     'flows.messages': async ({ id, afterSeq, limit }) => {
       const flow = await flowOrThrow(id);
       if (flow.kind !== 'websocket') return [];
-      // Messages of an open socket are still arriving: commit what is queued so paging is exact.
-      if (flow.endedAt === null) store.flush();
+      // Messages of an open socket are still arriving: let what is queued be committed so paging is exact.
+      if (flow.endedAt === null) await store.committed();
       const messages = await reads.getWsMessages(id, { limit, ...(afterSeq !== undefined && { afterSeq }) });
       return messages.map(messageView);
     },
@@ -149,16 +163,37 @@ export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptio
     'settings.get': () => ({ settings: stored, fromFlags, file: settingsFilePath(runtime.dataDir) }),
     'settings.set': ({ settings: patch }) => changeSettings(patch),
     'ca.info': () => ca.info,
-    'ca.export': ({ format }) => ({ ...CA_FILES[format], base64: exportCa(ca, format).toString('base64') }),
+    'ca.export': ({ format }) => ({ ...CA_FILES[format], base64: exportCa(ca, format, { includeKey: false }).toString('base64') }),
   };
 
   // Someone will ask: a UI or a script. Have the read threads ready for the first page.
   runtime.reads.warm();
-  const stateTimer = setInterval(() => feed.broadcast('proxy.state', proxyState()), options.stateIntervalMs ?? 1000);
-  stateTimer.unref();
+  // Proxy state is pushed only while someone listens: a proxy with no UI open counts nothing.
+  let listeners = 0;
+  let stateTimer: NodeJS.Timeout | null = null;
+  const pushState = () => {
+    proxyState().then((state) => feed.broadcast('proxy.state', state), () => undefined);
+  };
+  const stopState = () => {
+    if (stateTimer) clearInterval(stateTimer);
+    stateTimer = null;
+  };
   return {
     handlers,
-    subscribe: (listener) => feed.subscribe(listener),
-    dispose: () => clearInterval(stateTimer),
+    subscribe: (listener) => {
+      const unsubscribe = feed.subscribe(listener);
+      if (listeners++ === 0) {
+        stateTimer = setInterval(pushState, options.stateIntervalMs ?? 1000);
+        stateTimer.unref();
+      }
+      let subscribed = true;
+      return () => {
+        if (!subscribed) return;
+        subscribed = false;
+        unsubscribe();
+        if (--listeners === 0) stopState();
+      };
+    },
+    dispose: stopState,
   };
 }

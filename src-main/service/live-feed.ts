@@ -13,12 +13,14 @@ import type { EventListener } from './api-service-types.js';
 /** Between 50 and 100 ms, as the contract promises. */
 export const PUSH_INTERVAL_MS = 75;
 /**
- * A busy socket sends tens of thousands of messages a second; the live view shows the newest
- * and pages older ones from the store. Summaries of flows are never dropped.
+ * A busy socket sends tens of thousands of messages a second, some of them megabytes: a push
+ * carries the newest messages up to these bounds, and the UI pages what it skipped from the store
+ * (it sees the gap in seq). Summaries of flows are never dropped.
  */
 const MAX_MESSAGES_PER_PUSH = 500;
+const MAX_PAYLOAD_BYTES_PER_PUSH = 1024 * 1024;
 
-export function summaryOf(flow: Flow, messageCount: number): FlowSummary {
+function summaryOf(flow: Flow, messageCount: number): FlowSummary {
   return {
     id: flow.id,
     kind: flow.kind,
@@ -57,6 +59,7 @@ export class LiveFeed implements CaptureSink {
   private added = new Map<number, FlowSummary>();
   private updated = new Map<number, FlowSummary>();
   private messages: WsMessage[] = [];
+  private messageBytes = 0;
   private events: Array<Omit<ConnectionEvent, 'id'>> = [];
   /** WebSocket flows announced while open, with their message counts so far. */
   private readonly openSockets = new Map<number, number>();
@@ -86,9 +89,10 @@ export class LiveFeed implements CaptureSink {
     const count = this.openSockets.get(message.flowId);
     if (count !== undefined) this.openSockets.set(message.flowId, count + 1);
     if (this.listeners.size === 0) return;
-    // Keep only the newest: older ones are in the store for whoever scrolls back.
-    if (this.messages.length >= MAX_MESSAGES_PER_PUSH * 2) this.messages = this.messages.slice(-MAX_MESSAGES_PER_PUSH);
     this.messages.push(message);
+    this.messageBytes += message.payload.byteLength;
+    // Keep only the newest: older ones are in the store for whoever scrolls back.
+    if (this.messages.length > MAX_MESSAGES_PER_PUSH * 2 || this.messageBytes > MAX_PAYLOAD_BYTES_PER_PUSH * 2) this.trimMessages();
     this.schedule();
   }
 
@@ -118,7 +122,22 @@ export class LiveFeed implements CaptureSink {
     this.added.clear();
     this.updated.clear();
     this.messages = [];
+    this.messageBytes = 0;
     this.events = [];
+  }
+
+  /** Drops the oldest pending messages until the newest fit one push. */
+  private trimMessages(): void {
+    let keep = 0;
+    let bytes = 0;
+    for (let i = this.messages.length - 1; i >= 0 && keep < MAX_MESSAGES_PER_PUSH; i--) {
+      const size = this.messages[i]!.payload.byteLength;
+      if (keep > 0 && bytes + size > MAX_PAYLOAD_BYTES_PER_PUSH) break;
+      bytes += size;
+      keep++;
+    }
+    this.messages = this.messages.slice(this.messages.length - keep);
+    this.messageBytes = bytes;
   }
 
   dispose(): void {
@@ -136,7 +155,8 @@ export class LiveFeed implements CaptureSink {
     this.timer = null;
     const added = [...this.added.values()];
     const updated = [...this.updated.values()];
-    const messages = this.messages.slice(-MAX_MESSAGES_PER_PUSH);
+    this.trimMessages();
+    const messages = this.messages;
     const events = this.events;
     this.reset();
     // Counts move on between pushes: an update carries the count as of now.

@@ -32,10 +32,16 @@ export function loadSettings(dataDir: string): LoadedSettings {
   } catch (error) {
     const reason = error instanceof ApiError ? error.message.replace(/^settings\.set: /, '') : (error as Error).message;
     const aside = `${file}.damaged-${Date.now()}`;
-    renameSync(file, aside);
+    let kept: string;
+    try {
+      renameSync(file, aside);
+      kept = `It was moved to ${aside}`;
+    } catch (moveError) {
+      kept = `It could not be moved aside (${(moveError as Error).message}) and stays where it is`;
+    }
     return {
       settings: DEFAULT_SETTINGS,
-      warning: `The settings file ${file} could not be used (${reason}). It was moved to ${aside}; Flowscope uses default settings until you change them.`,
+      warning: `The settings file ${file} could not be used (${reason}). ${kept}; Flowscope uses default settings until you change them.`,
     };
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The renderer's Content-Security-Policy, the same in Electron and in browser mode. Monaco needs
- * inline styles and workers from our own origin; nothing is loaded from anywhere else, and
- * intercepted images are shown from blob: URLs only.
+ * inline styles and workers from our own origin; nothing is loaded from anywhere else, no frames,
+ * and intercepted images are shown from blob: URLs only.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -11,7 +11,7 @@ export const CONTENT_SECURITY_POLICY = [
   "font-src 'self' data:",
   "connect-src 'self'",
   "worker-src 'self' blob:",
-  "frame-src blob:",
+  "frame-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",

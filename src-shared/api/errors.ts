@@ -28,7 +28,8 @@ export class ApiError extends Error {
 /** What any thrown value becomes at a transport boundary. Unexpected errors keep their message. */
 export function toApiErrorBody(error: unknown): ApiErrorBody {
   if (error instanceof ApiError) return error.toJSON();
-  if (error instanceof RangeError || error instanceof TypeError) return { code: 'BAD_ARGUMENT', message: error.message };
+  // The store says 'limit must be ...' with a RangeError; a TypeError is a bug of ours, not the caller's.
+  if (error instanceof RangeError) return { code: 'BAD_ARGUMENT', message: error.message };
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'INTERNAL', message };
 }

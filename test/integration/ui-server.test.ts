@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:f
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import forge from 'node-forge';
 import WebSocket from 'ws';
 import type { ApiEvents, EventName } from '../../src-shared/api/contract.js';
 import type { RpcReply } from '../../src-shared/api/rpc.js';
@@ -14,6 +15,7 @@ import { createApiService } from '../../src-main/service/api-service.js';
 import type { ApiService } from '../../src-main/service/api-service-types.js';
 import { loadSettings } from '../../src-main/service/settings-file.js';
 import { loadOrCreateToken, tokenFilePath } from '../../src-main/service/ui-token.js';
+import { allowedHosts } from '../../src-main/transports/http/auth.js';
 import { startUiServer, UiPortInUseError, type UiServer } from '../../src-main/transports/http/server.js';
 import { startHttpOrigin, type HttpOrigin } from '../fixtures/index.js';
 import { requestViaProxy } from '../fixtures/proxy-clients.js';
@@ -25,6 +27,8 @@ let service: ApiService;
 let server: UiServer;
 let token: string;
 let base: string;
+/** The session cookie a browser gets by opening the printed UI address. */
+let session: string;
 const rendererDir = tempDir('flowscope-renderer-');
 
 beforeAll(async () => {
@@ -38,6 +42,7 @@ beforeAll(async () => {
   token = loadOrCreateToken(proxy.dataDir);
   server = await startUiServer({ host: '127.0.0.1', port: 0, token, service, rendererDir });
   base = `http://127.0.0.1:${server.port}`;
+  session = (await fetch(server.url, { redirect: 'manual' })).headers.get('set-cookie')!.split(';')[0]!;
 });
 
 afterAll(async () => {
@@ -55,7 +60,7 @@ async function capture(paths: string[]): Promise<void> {
 }
 
 /** A WebSocket RPC client as the page would open it: same origin, the cookie the UI URL set. */
-async function rpcClient(headers: Record<string, string> = { origin: base, cookie: `flowscope_token=${token}` }) {
+async function rpcClient(headers: Record<string, string> = { origin: base, cookie: session }) {
   const socket = new WebSocket(`ws://127.0.0.1:${server.port}/api/ws`, { headers });
   const pushes: Array<{ event: EventName; payload: unknown }> = [];
   const replies = new Map<number, RpcReply>();
@@ -96,13 +101,18 @@ describe('who may use the UI server', () => {
     expect(await res.text()).toContain('flowscope serve');
   });
 
-  it('swaps the token in the UI URL for an HttpOnly cookie, then serves the page with the CSP', async () => {
+  it('swaps the token in the UI URL for a session cookie of this run and port, then serves the page with the CSP', async () => {
     const res = await fetch(server.url, { redirect: 'manual' });
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('/');
     const cookie = res.headers.get('set-cookie')!;
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
+    // Browsers send 127.0.0.1 cookies to every port: the cookie must not carry the install token,
+    // and a second Flowscope on another port must not overwrite it.
+    expect(cookie.startsWith(`flowscope_session_${server.port}=`)).toBe(true);
+    expect(cookie).not.toContain(token);
+    expect((await fetch(`${base}/api/status`, { headers: { cookie: `flowscope_session_${server.port}=${token}` } })).status).toBe(401);
     const page = await fetch(`${base}/`, { headers: { cookie: cookie.split(';')[0]! } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<title>Flowscope</title>');
@@ -117,6 +127,7 @@ describe('who may use the UI server', () => {
     expect(foreign.status).toBe(403);
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
     expect((await fetch(`${base}/api/status`, { headers: { ...bearer(), 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
+    expect((await fetch(`${base}/api/status`, { headers: { cookie: session, 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
     // fetch will not send a Host header of our choosing; a DNS-rebinding page's requests would.
     const rebound = await new Promise<number>((resolve, reject) => {
       http.get(`${base}/api/status`, { headers: { ...bearer(), host: `attacker.example:${server.port}` } }, (res) => {
@@ -125,6 +136,32 @@ describe('who may use the UI server', () => {
       }).on('error', reject);
     });
     expect(rebound).toBe(403);
+  });
+
+  it('lets the printed address in when it is opened from a link on another site, and nothing else from there', async () => {
+    // fetch sets its own Sec-Fetch-Mode; a browser following a link sends these.
+    const navigation = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' };
+    const get = (url: string, headers: Record<string, string>) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        http.get(url, { headers }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        }).on('error', reject);
+      });
+    expect((await get(server.url, navigation)).status).toBe(302);
+    const withoutToken = await get(`${base}/`, { ...navigation, cookie: session });
+    expect(withoutToken.status).toBe(403);
+    expect(withoutToken.body).toContain('Paste the UI address');
+  });
+
+  it('answers to its address only, or to every address of this machine when bound to all of them', () => {
+    expect([...allowedHosts('127.0.0.1', 8081, 'box')].sort()).toEqual(['127.0.0.1:8081', '[::1]:8081', 'localhost:8081']);
+    const everywhere = allowedHosts('0.0.0.0', 8081, 'box');
+    expect(everywhere).toContain('box:8081');
+    expect(everywhere).toContain('127.0.0.1:8081');
+    // Browsers leave out the default port.
+    expect(allowedHosts('127.0.0.1', 80, 'box')).toContain('localhost');
   });
 
   it('serves nothing outside the built renderer', async () => {
@@ -137,7 +174,7 @@ describe('who may use the UI server', () => {
 
   it('refuses WebSocket upgrades without the token or from a foreign origin', async () => {
     await expect(rpcClient({ origin: base })).rejects.toThrow('HTTP 401');
-    await expect(rpcClient({ origin: 'http://evil.example', cookie: `flowscope_token=${token}` })).rejects.toThrow('HTTP 403');
+    await expect(rpcClient({ origin: 'http://evil.example', cookie: session })).rejects.toThrow('HTTP 403');
   });
 
   it('says which port is free when the UI port is taken', async () => {
@@ -181,8 +218,6 @@ describe('the WebSocket RPC', () => {
       return ids.length >= 3 ? ids : undefined;
     }, 'three flows pushed');
     expect(added.map((s) => s.path)).toEqual(['/hello', '/echo?rpc=1', '/status/500']);
-    // Batched: fewer pushes than flows is possible, one push per flow is not required.
-    expect(client.pushed('flows.added').length).toBeLessThanOrEqual(3);
 
     const flow = await client.call('flows.get', { id: added[1]!.id });
     expect(flow).toMatchObject({ result: { path: '/echo?rpc=1', statusCode: 200 } });
@@ -196,12 +231,33 @@ describe('the WebSocket RPC', () => {
     client.socket.close();
   });
 
-  it('keeps the CA key to itself: exports the certificate only', async () => {
+  it('pushes flows that finish together in one batch', async () => {
     const client = await rpcClient();
-    const p12 = (await client.call('ca.export', { format: 'pem' })) as { result: { base64: string } };
-    const pem = Buffer.from(p12.result.base64, 'base64').toString();
+    const before = client.pushed('flows.added').length;
+    // Three flows enqueued in one turn of the event loop are one push, 50-100 ms later.
+    const flow = (await proxy.flows(1))[0]!;
+    for (let i = 0; i < 3; i++) proxy.runtime.feed.enqueueFlow({ ...flow, id: proxy.runtime.store.allocateFlowId(), path: `/batched/${i}` });
+    const pushes = await waitFor(() => {
+      const batches = client.pushed('flows.added').slice(before).filter((batch) => batch.some((s) => s.path.startsWith('/batched/')));
+      return batches.length > 0 ? batches : undefined;
+    }, 'the batched push');
+    expect(pushes).toHaveLength(1);
+    expect(pushes[0]!.map((s) => s.path)).toEqual(['/batched/0', '/batched/1', '/batched/2']);
+    client.socket.close();
+  });
+
+  it('keeps the CA key to itself: exports the certificate only, in every format', async () => {
+    const client = await rpcClient();
+    const exported = (await client.call('ca.export', { format: 'pem' })) as { result: { base64: string } };
+    const pem = Buffer.from(exported.result.base64, 'base64').toString();
     expect(pem).toContain('BEGIN CERTIFICATE');
     expect(pem).not.toContain('PRIVATE KEY');
+    const p12 = (await client.call('ca.export', { format: 'p12' })) as { result: { base64: string } };
+    const parsed = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(forge.util.decode64(p12.result.base64)), '');
+    expect(parsed.getBags({ bagType: forge.pki.oids.certBag! })[forge.pki.oids.certBag!]).toHaveLength(1);
+    for (const bagType of [forge.pki.oids.keyBag!, forge.pki.oids.pkcs8ShroudedKeyBag!]) {
+      expect(parsed.getBags({ bagType })[bagType] ?? []).toEqual([]);
+    }
     expect(JSON.stringify(await client.call('ca.info', {}))).not.toContain('PRIVATE KEY');
     client.socket.close();
   });

@@ -70,8 +70,11 @@ describe('npm start', () => {
     // Ctrl+C is forwarded once to the child.
     m.signals.get('SIGINT')!();
     expect(m.child.killed).toEqual(['SIGINT']);
+    // Closing the terminal reaches the child too, so no proxy is left behind.
+    m.signals.get('SIGHUP')!();
+    expect(m.child.killed).toEqual(['SIGINT', 'SIGHUP']);
     m.child.emit('exit', null, 'SIGINT');
-    expect(await exit).toBe(128);
+    expect(await exit).toBe(130);
     expect(m.printed).toEqual([]);
     expect(m.spawned).toEqual([{ command: binary, args: ['/repo/dist/src-main/index.js', '--verbose'], env: { HOME: '/home/u' } }]);
     expect(m.signals.size).toBe(0);

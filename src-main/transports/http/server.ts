@@ -3,13 +3,14 @@
  * all behind the per-install token (auth.ts). No CORS: only our own page and scripts get in.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { RPC_PATH } from '../../../src-shared/api/rpc.js';
 import { findFreePort } from '../../engine/engine.js';
 import type { ApiService } from '../../service/api-service-types.js';
-import { allowedHosts, checkRequest, queryToken, tokenCookie, type AuthContext } from './auth.js';
+import { allowedHosts, checkRequest, newAuthContext, queryToken, sessionCookie } from './auth.js';
 import { handleRest, sendError, sendJson } from './rest.js';
 import { securityHeaders, sendStatic } from './static-files.js';
 import { serveRpc } from './ws-rpc.js';
@@ -57,7 +58,7 @@ function refuseUpgrade(socket: Duplex, status: number, message: string): void {
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
   const { service } = options;
   const rendererDir = path.resolve(options.rendererDir);
-  const auth: AuthContext = { token: options.token, hosts: new Set() };
+  const auth = newAuthContext(options.token);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
@@ -78,7 +79,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     }
     if (queryToken(url) !== null) {
       // Swap the token in the address for a cookie, so it does not stay in history or get copied around.
-      res.writeHead(302, { ...securityHeaders(), location: '/', 'set-cookie': tokenCookie(options.token), 'cache-control': 'no-store' });
+      res.writeHead(302, { ...securityHeaders(), location: '/', 'set-cookie': sessionCookie(auth), 'cache-control': 'no-store' });
       res.end();
       return;
     }
@@ -119,7 +120,8 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  auth.hosts = allowedHosts(options.host, port);
+  auth.hosts = allowedHosts(options.host, port, hostname());
+  auth.cookieName = `flowscope_session_${port}`;
   const hostInUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     host: options.host,

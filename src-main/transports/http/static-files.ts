@@ -1,23 +1,10 @@
 /** Serves the built renderer (dist/renderer) and nothing outside it. */
 import { createReadStream, statSync } from 'node:fs';
+import { pipeline } from 'node:stream';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../content-security-policy.js';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.ttf': 'font/ttf',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-};
+import { mimeTypeOf } from '../mime-types.js';
 
 export function securityHeaders(): Record<string, string> {
   return {
@@ -53,10 +40,13 @@ export function sendStatic(res: ServerResponse, root: string, urlPath: string): 
   const isHtml = file.endsWith('.html');
   res.writeHead(200, {
     ...securityHeaders(),
-    'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+    'content-type': mimeTypeOf(file),
     // Built assets carry content hashes in their names; the page itself must always be fresh.
     'cache-control': isHtml ? 'no-store' : 'private, max-age=31536000, immutable',
   });
-  createReadStream(file).pipe(res);
+  // pipeline, not pipe: a file gone since stat (a rebuild) or a client gone must not crash serve or leak the descriptor.
+  pipeline(createReadStream(file), res, (error) => {
+    if (error) res.destroy();
+  });
   return true;
 }
