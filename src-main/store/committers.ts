@@ -83,6 +83,8 @@ export class WorkerCommitter implements Committer {
       return;
     }
     this.pending = { seq: ++this.seq, done };
+    // While a batch is out, its ack keeps the process alive (someone may await committed()).
+    this.acks.ref();
     this.worker.postMessage({ type: 'batch', seq: this.seq, items }, transfer);
   }
 
@@ -122,6 +124,7 @@ export class WorkerCommitter implements Committer {
     if (!this.pending || this.pending.seq !== ack.seq) return;
     const { done } = this.pending;
     this.pending = null;
+    this.acks.unref();
     done(ack.outcome);
   }
 
@@ -134,6 +137,7 @@ export class WorkerCommitter implements Committer {
     void this.worker.terminate();
     const pending = this.pending;
     this.pending = null;
+    this.acks.unref();
     pending?.done({ ok: false, error: { code: 'WRITER_STOPPED', message } });
   }
 }

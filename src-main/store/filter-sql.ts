@@ -158,6 +158,17 @@ export function compileFilter(text: string | undefined): SqlFilter {
   return filterToSql(parsed.ast);
 }
 
+/** The SQL functions below, as a compiled WHERE clause calls them (values are bound, never inlined). */
+const JAVASCRIPT_CALL = /\b(?:regexp|flowscope_body_match|flowscope_headers_match)\(/;
+
+/**
+ * Whether the filter calls back into JavaScript for each flow it tests (a regular expression, a
+ * header or body search): no index helps it, so even a page of its matches may read every flow.
+ */
+export function callsJavaScript(filter: SqlFilter): boolean {
+  return JAVASCRIPT_CALL.test(filter.where);
+}
+
 function headerLines(json: string): string {
   return (JSON.parse(json) as RawHeaders).map(([name, value]) => `${name}: ${value}`).join('\n');
 }

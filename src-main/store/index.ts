@@ -7,7 +7,8 @@ import { openDatabase } from './database.js';
 import { compileFilter, registerFilterFunctions } from './filter-sql.js';
 import * as reader from './reader.js';
 import { trafficStats } from './stats.js';
-import { Retention, type Disposable, type RetentionCaps } from './retention.js';
+import type { Disposable } from './disposable.js';
+import { Retention, type RetentionCaps } from './retention.js';
 import {
   prepareReadStatements,
   prepareWriteStatements,
@@ -22,7 +23,8 @@ import type { WriteError } from './write-errors.js';
 export { prepareBody, type PreparedBody } from './body-codec.js';
 export type { BodySide, FlowPage, StoredBody } from './reader.js';
 export { ReadPool } from './read-pool.js';
-export type { Disposable, RetentionCaps } from './retention.js';
+export type { Disposable } from './disposable.js';
+export type { RetentionCaps } from './retention.js';
 export type { DroppedCounts } from './writer.js';
 export type { WriteError } from './write-errors.js';
 
@@ -76,7 +78,7 @@ function fileSize(file: string): number {
 
 /**
  * The flow store: SQLite is the single source of truth. Capture enqueues (never waits on disk);
- * readers query committed rows (call flush() first to read what was just enqueued).
+ * readers query committed rows (await committed() first to read what was just enqueued).
  */
 export class FlowStore {
   private readonly retentionTasks = new Set<Disposable>();
@@ -140,9 +142,23 @@ export class FlowStore {
     this.writer().addEvent(ev);
   }
 
-  /** Commits everything queued now. A write error is kept in stats(), not thrown. */
+  /**
+   * Commits everything queued now, blocking this thread until the writer is done (up to 30 s).
+   * A write error is kept in stats(), not thrown. Where the event loop must stay free (the
+   * service), await committed() instead.
+   */
   flush(): void {
     this.writable?.writer.flush();
+  }
+
+  /**
+   * Resolves once every record enqueued before the call is committed, so a read made after it
+   * sees them; at once when nothing is queued (or the store is read-only). Rejects with the
+   * reason (ApiError UNAVAILABLE, the message of stats().lastWriteError) when that write fails;
+   * a later call tries again. Does not block: the writer is nudged to commit on the next turn.
+   */
+  committed(): Promise<void> {
+    return this.writable?.writer.committed() ?? Promise.resolve();
   }
 
   /** The writer's counters only: cheap enough to publish every second (no table count). */

@@ -1,3 +1,4 @@
+import type { Disposable } from './disposable.js';
 import type { ReadStatements, WriteStatements } from './statements.js';
 
 export interface RetentionCaps {
@@ -10,10 +11,6 @@ export interface RetentionCaps {
    * SQLite's automatic checkpoints (a few MiB).
    */
   maxDbBytes?: number;
-}
-
-export interface Disposable {
-  dispose(): void;
 }
 
 /** Flows deleted per transaction: each step stays in the low milliseconds. */

@@ -1,3 +1,4 @@
+import { ApiError } from '../../src-shared/api/errors.js';
 import type { ConnectionEvent, Flow, WsMessage } from '../../src-shared/model/flow.js';
 import type { WireBody, WireItem } from './batch-commit.js';
 import type { PreparedBody } from './body-codec.js';
@@ -37,6 +38,13 @@ type FlowItem = {
 type MessagesItem = { kind: 'messages'; bytes: number; chunk: ChunkBuilder };
 type EventItem = { kind: 'event'; bytes: 0; event: Omit<ConnectionEvent, 'id'> };
 type QueueItem = FlowItem | MessagesItem | EventItem;
+
+/** A committed() call: settles once `target` items have left the queue (committed, skipped or discarded). */
+interface CommitWaiter {
+  target: number;
+  resolve(): void;
+  reject(error: Error): void;
+}
 
 const DROP_KEY = { flow: 'flows', messages: 'messages', event: 'events' } as const;
 /** A chunk this large goes to the writer as it is; the next message of its flow starts another. */
@@ -95,6 +103,15 @@ export class WriteQueue {
   private readonly openChunks = new Map<number, MessagesItem>();
   /** Set when a commit fails, so a synchronous flush knows to stop. */
   private flushFailed = false;
+  /**
+   * Items ever pushed, and items that have left the queue since: a committed() call waits for
+   * `settled` to reach what `pushed` was when it was made. (A message appended to an open chunk
+   * belongs to an item already counted, which leaves the queue no earlier than the message.)
+   */
+  private pushed = 0;
+  private settled = 0;
+  /** In call order, so by target too. */
+  private waiters: CommitWaiter[] = [];
 
   constructor(
     private readonly committer: Committer,
@@ -163,6 +180,20 @@ export class WriteQueue {
     return true;
   }
 
+  /**
+   * Resolves once every record enqueued before the call has been committed (or skipped, or
+   * discarded by clear/close); rejects with the reason when the write of one of them fails.
+   * Never blocks: the queue is nudged to submit on the next turn instead of after its interval.
+   */
+  committed(): Promise<void> {
+    const target = this.pushed;
+    if (this.settled >= target) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ target, resolve, reject });
+      this.schedule();
+    });
+  }
+
   /** Forgets everything queued (the store is being cleared); not counted as dropped. */
   discard(): void {
     this.committer.waitIdle();
@@ -174,6 +205,8 @@ export class WriteQueue {
     this.items = [];
     this.head = 0;
     this.bytes = 0;
+    this.settled = this.pushed;
+    this.settleWaiters();
   }
 
   /** Flushes, stops the timers and the writer thread, and counts what could not be written as dropped. */
@@ -199,16 +232,20 @@ export class WriteQueue {
 
   private push(item: QueueItem): void {
     this.items.push(item);
+    this.pushed++;
     this.bytes += item.bytes;
     this.schedule();
   }
 
   private schedule(): void {
-    if (this.inFlight > 0) return; // the ack schedules the next batch
-    if (this.lastWriteError !== null) {
+    if (this.inFlight > 0 || this.closed) return; // the ack schedules the next batch
+    // Someone awaits committed(): submit now, even while the disk fails (the retry answers them).
+    // Not unref'd: an unref'd immediate does not stop the loop from sleeping in its poll phase, so
+    // on an idle loop it would wait for the next unrelated timer or socket. It holds one turn only.
+    if (this.waiters.length > 0 || (this.lastWriteError === null && this.queued >= this.options.batchSize)) {
+      this.immediate ??= setImmediate(() => this.onTick());
+    } else if (this.lastWriteError !== null) {
       this.timer ??= setTimeout(() => this.onTick(), RETRY_INTERVAL_MS).unref();
-    } else if (this.queued >= this.options.batchSize) {
-      this.immediate ??= setImmediate(() => this.onTick()).unref();
     } else {
       this.timer ??= setTimeout(() => this.onTick(), this.options.batchIntervalMs).unref();
     }
@@ -247,6 +284,8 @@ export class WriteQueue {
     if (!outcome.ok) {
       this.lastWriteError = describeWriteError(outcome.error, this.file, this.options);
       this.flushFailed = true;
+      // A writer thread that stopped is replaced by this thread, whose retry gives the real answer.
+      if (outcome.error.code !== 'WRITER_STOPPED') this.rejectWaiters(new ApiError('UNAVAILABLE', this.lastWriteError.message));
     } else {
       this.lastWriteError = null;
       const { rejected } = outcome;
@@ -261,6 +300,8 @@ export class WriteQueue {
         if (item.kind === 'messages') item.chunk.release();
       }
       this.head = end;
+      this.settled += count;
+      this.settleWaiters();
       if (this.head === this.items.length) {
         this.items = [];
         this.head = 0;
@@ -270,5 +311,18 @@ export class WriteQueue {
       }
     }
     if (!this.closed && this.queued > 0) this.schedule();
+  }
+
+  private settleWaiters(): void {
+    let done = 0;
+    while (done < this.waiters.length && this.waiters[done]!.target <= this.settled) this.waiters[done++]!.resolve();
+    if (done > 0) this.waiters = this.waiters.slice(done);
+  }
+
+  /** Every waiter's target lies past the failed batch, so each of them waited on it. */
+  private rejectWaiters(error: Error): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiters) waiter.reject(error);
   }
 }

@@ -8,9 +8,13 @@ import { useTempStore } from './temp-store.js';
 
 const temp = useTempStore('flowscope-read-pool-');
 
-/** Matches none of the seeded bodies, so a search reads every one of them. */
-const SLOW_FILTER = '~b "no-such-(text|words)-anywhere"';
-const SEARCHED_BODIES = 3_000;
+/**
+ * Backtracks exponentially on the seeded 'aaa…a!' body and header: a query with it never ends
+ * within a test, so it is known to be pending for as long as a test needs.
+ */
+const NEVER_ENDS = '~b "(a+)+$"';
+const NEVER_ENDS_HEADERS = '~h "(a+)+$"';
+const CATASTROPHIC_TEXT = `${'a'.repeat(64)}!`;
 
 function makeFlow(id: number, overrides: Partial<Flow> = {}): Flow {
   const start = 1_700_000_000_000 + id * 1000;
@@ -54,21 +58,21 @@ async function seedKnownFlows(store: FlowStore): Promise<void> {
   store.flush();
 }
 
-/** Flows with ~20 KB text bodies that compress poorly, so searching them all takes a while. */
-async function seedSearchedBodies(store: FlowStore): Promise<void> {
-  for (let i = 0; i < SEARCHED_BODIES; i++) {
-    const text = crypto.randomBytes(15_000).toString('base64');
-    store.enqueueFlow(makeFlow(store.allocateFlowId()), { response: await prepareBody(Buffer.from(text), { contentEncoding: null, truncated: false }) });
-    if (i % 500 === 499) store.flush();
-  }
-  store.flush();
+/** Flow 4: the body and a header that NEVER_ENDS and NEVER_ENDS_HEADERS cannot finish with. */
+async function seedCatastrophicFlow(store: FlowStore): Promise<void> {
+  const flow = makeFlow(store.allocateFlowId(), { responseHeaders: [['X-Text', CATASTROPHIC_TEXT]] });
+  store.enqueueFlow(flow, { response: await prepareBody(Buffer.from(CATASTROPHIC_TEXT), { contentEncoding: null, truncated: false }) });
+  await store.committed();
 }
 
-async function completionOrder(calls: Record<string, Promise<unknown>>): Promise<string[]> {
-  const order: string[] = [];
-  await Promise.all(Object.entries(calls).map(([name, call]) => call.then(() => order.push(name))));
-  return order;
+/** How many of the calls have settled so far, either way. */
+function settledCount(calls: Array<Promise<unknown>>): () => number {
+  let settled = 0;
+  for (const call of calls) call.then(() => settled++, () => settled++);
+  return () => settled;
 }
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('ReadPool', () => {
   let store: FlowStore;
@@ -114,12 +118,14 @@ describe('ReadPool', () => {
     expect(await pool.getWsMessages(3, { afterSeq: 0, limit: 1 })).toEqual(store.getWsMessages(3, { afterSeq: 0, limit: 1 }));
   });
 
-  it('sees only committed rows, and what is flushed later', async () => {
+  it('sees only committed rows, and what is committed later', async () => {
     const id = store.allocateFlowId();
     store.enqueueFlow(makeFlow(id));
+    store.enqueueWsMessage(message(3, 3, Buffer.from('late')));
     expect(await pool.getFlow(id)).toBeNull();
-    store.flush();
+    await store.committed();
     expect((await pool.getFlow(id))?.id).toBe(id);
+    expect((await pool.getWsMessages(3, { afterSeq: 2, limit: 5 })).map((m) => m.payload.toString())).toEqual(['late']);
   });
 
   it('passes ApiErrors on with their code, and other errors with their message', async () => {
@@ -132,46 +138,79 @@ describe('ReadPool', () => {
     expect(await pool.countFlows()).toBe(3);
   });
 
-  it('answers a page while two slow scans run, and keeps this thread free meanwhile', async () => {
-    await seedSearchedBodies(store);
-    // Both threads started, so no thread start-up time is part of the order.
+  it('answers pages, flows and bodies while slow scans run, and keeps this thread free meanwhile', async () => {
+    await seedCatastrophicFlow(store);
+    // Both threads started, so both are idle and either could take the next call.
     await Promise.all([pool.getFlow(1), pool.getFlow(2)]);
     expect(pool.workers).toHaveLength(2);
 
-    let ticks = 0;
-    const timer = setInterval(() => ticks++, 5);
-    let ticksDuringCount = -1;
-    const order = await completionOrder({
-      count: pool.countFlows(SLOW_FILTER).then((count) => {
-        ticksDuringCount = ticks;
-        expect(count).toBe(0);
-      }),
-      stats: pool.trafficStats(SLOW_FILTER).then((stats) => expect(stats.total).toBe(0)),
-      page: pool.pageSummaries({ limit: 50 }).then((page) => expect(page.items).toHaveLength(50)),
+    // Pages whose filter calls JavaScript for every flow are scans too: they queue with the
+    // counts and stats on one thread rather than taking the other.
+    const scans = [
+      pool.pageSummaries({ filter: NEVER_ENDS, limit: 50 }),
+      pool.pageSummaries({ filter: NEVER_ENDS_HEADERS, limit: 50 }),
+      pool.countFlows(NEVER_ENDS),
+      pool.trafficStats(NEVER_ENDS),
+    ];
+    const scansSettled = settledCount(scans);
+    await nextTurn();
+    expect(scansSettled()).toBe(0);
+
+    expect(await pool.pageSummaries({ limit: 50 })).toEqual(store.pageSummaries({ limit: 50 }));
+    expect(await pool.pageSummaries({ filter: '~d api1.example.com', limit: 50 })).toEqual(store.pageSummaries({ filter: '~d api1.example.com', limit: 50 }));
+    expect(await pool.getFlow(4)).toEqual(store.getFlow(4));
+    expect((await pool.getBody(4, 'response'))?.bytes.toString()).toBe(CATASTROPHIC_TEXT);
+    expect(scansSettled()).toBe(0);
+
+    await pool.dispose();
+    for (const scan of scans) await expect(scan).rejects.toThrow(/closed before the query was answered/);
+  });
+
+  it('stops a query that runs past its deadline, blames the filter, and answers the next call on a new thread', async () => {
+    await seedCatastrophicFlow(store);
+    await pool.dispose();
+    pool = new ReadPool(temp.file, store, { deadlineMs: 200 });
+    const stuck = pool.countFlows(NEVER_ENDS);
+    const queuedBehind = pool.trafficStats();
+    const [worker] = pool.workers;
+    const exited = new Promise((resolve) => worker!.once('exit', resolve));
+
+    const timedOut = await stuck.catch((err: unknown) => err);
+    expect(timedOut).toBeInstanceOf(ApiError);
+    expect(timedOut).toMatchObject({
+      code: 'BAD_FILTER',
+      message: 'This filter took longer than 0.2 s to run over the store; narrow it, e.g. add ~d HOST or a shorter regular expression.',
     });
-    clearInterval(timer);
-    expect(order[0]).toBe('page');
-    expect(ticksDuringCount).toBeGreaterThanOrEqual(3);
+    await expect(queuedBehind).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: "The flow store's read thread was stopped because another query on it ran longer than 0.2 s. Ask again: a new thread takes over.",
+    });
+    await exited;
+    expect(pool.workers).not.toContain(worker);
+
+    expect(await pool.trafficStats()).toEqual(store.trafficStats());
+    expect(await pool.countFlows('~d api1.example.com')).toBe(store.countFlows('~d api1.example.com'));
+    expect(pool.workers).toHaveLength(1);
+    expect(pool.workers[0]).not.toBe(worker);
   });
 
   it('rejects the calls of a thread that dies, and answers the next call on a new one', async () => {
-    await seedSearchedBodies(store);
+    await seedCatastrophicFlow(store);
     await pool.countFlows();
-    const slow = pool.countFlows(SLOW_FILTER);
+    const stuck = pool.countFlows(NEVER_ENDS);
     const [worker] = pool.workers;
-    // Into the scan, so the thread dies inside SQLite's search.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The call cannot have been answered, whether the thread is inside the search yet or not.
     await worker!.terminate();
-    await expect(slow).rejects.toThrow(/read thread stopped before answering/);
-    expect(await pool.countFlows()).toBe(SEARCHED_BODIES + 3);
+    await expect(stuck).rejects.toMatchObject({ code: 'UNAVAILABLE', message: expect.stringMatching(/read thread stopped before answering.*Ask again/) });
+    expect(await pool.countFlows()).toBe(4);
     expect(pool.workers).toHaveLength(1);
     expect(pool.workers[0]).not.toBe(worker);
   });
 
   it('rejects the calls not answered yet on dispose, and every call after it', async () => {
-    await seedSearchedBodies(store);
+    await seedCatastrophicFlow(store);
     const closed = "The flow store's reader was closed before the query was answered.";
-    const slow = expect(pool.trafficStats(SLOW_FILTER)).rejects.toThrow(closed);
+    const slow = expect(pool.trafficStats(NEVER_ENDS)).rejects.toThrow(closed);
     const quick = expect(pool.getFlow(1)).rejects.toThrow(closed);
     await pool.dispose();
     await slow;

@@ -267,3 +267,31 @@ describe('filtered store queries', () => {
     expect(reader.countFlows('~bs "brotli-needle" | ~h bearer')).toBe(2);
   });
 });
+
+describe('slowest flows with more groups than it lists', () => {
+  it('finds the same ten as sorting every matching flow would, ties included', () => {
+    const store = temp.open({ batchIntervalMs: 60_000 });
+    const flows: Flow[] = [];
+    for (let i = 0; i < 60; i++) {
+      const id = store.allocateFlowId();
+      // 20 hosts x 3 methods: many groups, whose maxima tie with flows in other groups.
+      const flow = makeFlow(id, {
+        url: `https://h${i % 20}.example.com/p${id}`,
+        method: ['GET', 'POST', 'PUT'][i % 3]!,
+        durationMs: i % 11 === 0 ? null : (i * 37) % 50,
+      });
+      flows.push(flow);
+      store.enqueueFlow(flow);
+    }
+    store.flush();
+    const slowest = (matching: Flow[]) =>
+      matching
+        .filter((flow) => flow.durationMs !== null)
+        .sort((a, b) => b.durationMs! - a.durationMs! || b.id - a.id)
+        .slice(0, 10)
+        .map((flow) => flow.id);
+    expect(store.trafficStats().slowest.map((s) => s.id)).toEqual(slowest(flows));
+    const hosts = /^h1\d?\./;
+    expect(store.trafficStats('~d "^h1\\d?\\."').slowest.map((s) => s.id)).toEqual(slowest(flows.filter((flow) => hosts.test(flow.host))));
+  });
+});

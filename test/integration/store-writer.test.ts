@@ -151,7 +151,7 @@ describe('batched writer', () => {
   });
 
   it('commits on a writer thread, and falls back to this thread if that thread dies', async () => {
-    const store = openStore({ batchIntervalMs: 10 });
+    const store = openStore({ batchIntervalMs: 60_000 });
     const reader = openStore({ readonly: true });
     const committer = (store as unknown as { writable: { writer: { committer: { worker?: { terminate(): Promise<number> } } } } })
       .writable.writer.committer;
@@ -160,10 +160,16 @@ describe('batched writer', () => {
     store.flush();
     expect(reader.countFlows()).toBe(20);
 
-    await committer.worker!.terminate();
-    await new Promise((resolve) => setTimeout(resolve, 20));
     for (let i = 0; i < 20; i++) store.enqueueFlow(makeFlow(store.allocateFlowId()));
-    await vi.waitFor(() => expect(reader.countFlows()).toBe(40), { timeout: 3_000, interval: 10 });
+    const committed = store.committed();
+    // Whether the thread took the batch before it died or not, the batch is committed once.
+    const terminated = committer.worker!.terminate();
+    await committed;
+    expect(reader.countFlows()).toBe(40);
+    await terminated;
+    for (let i = 0; i < 20; i++) store.enqueueFlow(makeFlow(store.allocateFlowId()));
+    await store.committed();
+    expect(reader.countFlows()).toBe(60);
     expect(store.stats()).toMatchObject({ queued: 0, lastWriteError: null });
   });
 
@@ -223,5 +229,87 @@ describe('batched writer', () => {
       expect(read.map((m) => Buffer.from(m.payload).toString('hex'))).toEqual(messages.map((m) => Buffer.from(m.payload).toString('hex')));
       expect(read.map((m) => m.type)).toEqual(messages.map((m) => m.type));
     }
+  });
+});
+
+describe('committed()', () => {
+  const enqueueSome = (store: FlowStore, flows: number): void => {
+    for (let i = 0; i < flows; i++) store.enqueueFlow(makeFlow(store.allocateFlowId(), 100), { response: body(100) });
+  };
+
+  it.each([
+    ['on the writer thread', true],
+    ['in this thread', false],
+  ])('resolves once what was enqueued before it is committed, without waiting for the batch interval (%s)', async (_, writerThread) => {
+    // Only committed() can make these rows visible soon: the interval is a minute and no batch fills.
+    const store = openStore({ batchIntervalMs: 60_000, batchSize: 500, writerThread });
+    const reader = openStore({ readonly: true });
+    enqueueSome(store, 1_200);
+    const flowId = store.allocateFlowId();
+    store.enqueueFlow({ ...makeFlow(flowId), kind: 'websocket', scheme: 'ws' });
+    store.enqueueWsMessage(message(flowId, 0, 10));
+    store.enqueueEvent({ time: 1, type: 'CLIENT_ERROR', clientIp: null, clientPort: null, host: null, message: 'reset' });
+    const committed = store.committed();
+    // It returned without committing anything on this thread.
+    expect(reader.countFlows()).toBe(0);
+    store.enqueueWsMessage(message(flowId, 1, 10)); // joins the open chunk: committed with it
+
+    await committed;
+    expect(reader.countFlows()).toBe(1_201);
+    expect(reader.getWsMessages(flowId, { limit: 5 }).map((m) => m.seq)).toEqual([0, 1]);
+    expect(reader.listEvents({ limit: 5 })).toMatchObject([{ type: 'CLIENT_ERROR', message: 'reset' }]);
+    expect(store.stats()).toMatchObject({ queued: 0, lastWriteError: null });
+  });
+
+  it('resolves at once when nothing is queued, also on a read-only store', async () => {
+    const store = openStore();
+    await store.committed();
+    enqueueSome(store, 3);
+    store.flush();
+    await store.committed();
+    await openStore({ readonly: true }).committed();
+    expect(store.stats()).toMatchObject({ queued: 0, flowCount: 3 });
+  });
+
+  it('rejects with the reason while the disk is full, and resolves once there is room', async () => {
+    const store = openStore({ maxQueueItems: 300, batchSize: 100, batchIntervalMs: 60_000, writerThread: false });
+    const reader = openStore({ readonly: true });
+    enqueueSome(store, 10);
+    await store.committed();
+    const db = connectionOf(store);
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+
+    for (let i = 0; i < 200; i++) store.enqueueFlow(makeFlow(store.allocateFlowId(), 2_000), { response: body(2_000) });
+    const full = await store.committed().catch((err: unknown) => err);
+    expect(full).toMatchObject({
+      code: 'UNAVAILABLE',
+      message: `The disk holding ${temp.file} is full; captured flows are being kept in memory and dropped beyond 300 records ` +
+        'or 64 MiB of bodies. Free space or set a retention cap.',
+    });
+    expect(store.stats()).toMatchObject({ queued: 200, flowCount: 10, lastWriteError: { code: 'SQLITE_FULL' } });
+    // Still full: each call tries again and says so.
+    await expect(store.committed()).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+
+    db.pragma('max_page_count = 1073741823');
+    await store.committed();
+    expect(reader.countFlows()).toBe(210);
+    expect(store.stats()).toMatchObject({ queued: 0, lastWriteError: null });
+  });
+
+  it('resolves when clear() discards what it waited for, and when the store closes', async () => {
+    const store = openStore({ batchIntervalMs: 60_000 });
+    const reader = openStore({ readonly: true });
+    enqueueSome(store, 50);
+    const cleared = store.committed();
+    store.clear();
+    await cleared;
+    expect(reader.countFlows()).toBe(0);
+    expect(store.stats()).toMatchObject({ queued: 0, dropped: { flows: 0 } });
+
+    enqueueSome(store, 5);
+    const closing = store.committed();
+    store.close();
+    await closing;
+    expect(reader.countFlows()).toBe(5);
   });
 });
