@@ -15,6 +15,15 @@ const NEXT_THEME: Record<ThemeChoice, ThemeChoice> = { system: 'light', light: '
 function ConnectionBanner() {
   const connection = useApp((s) => s.ui.connection);
   if (connection === 'open') return null;
+  if (connection === 'unauthorized') {
+    // Reconnecting cannot fix a refused token (the server restarted with another data directory,
+    // or the cookie was cleared): say where a valid one is.
+    return (
+      <div className="banner error" role="alert" data-testid="connection-banner">
+        This page has no valid token for Flowscope. Open the UI address that <code>flowscope serve</code> printed (it carries the token).
+      </div>
+    );
+  }
   return (
     <div className="banner" role="status" data-testid="connection-banner">
       {connection === 'connecting' ? 'Connecting to Flowscope…' : 'Disconnected from Flowscope. Reconnecting…'}

@@ -5,11 +5,11 @@ import { App } from './App.js';
 import { connectApi, startIngress } from './bridge/index.js';
 import { ServicesContext } from './components/api-context.js';
 import { appStore } from './store/index.js';
-import { createFlowQueries } from './store/flow-queries.js';
+import { createQueries } from './store/queries.js';
 import './styles.css';
 
 const api = connectApi((status) => appStore.getState().setConnection(status));
-const queries = createFlowQueries(api, appStore);
+const queries = createQueries(api, appStore);
 startIngress(api, appStore, queries);
 
 createRoot(document.getElementById('root')!).render(

@@ -4,13 +4,15 @@
  */
 import type { ApiClient } from '../../src-shared/api/contract.js';
 import type { AppStore } from '../store/app-store.js';
-import type { FlowQueries } from '../store/flow-queries.js';
+import { disposeQueries, type Queries } from '../store/queries.js';
 
-export function startIngress(api: ApiClient, store: AppStore, queries: FlowQueries): () => void {
+export function startIngress(api: ApiClient, store: AppStore, queries: Queries): () => void {
   const state = () => store.getState();
 
   async function reloadAfterConnect(): Promise<void> {
-    void queries.loadFirst();
+    void queries.flows.loadFirst();
+    void queries.messages.resync();
+    queries.stats.flowsChanged();
     const [proxy, ca] = await Promise.allSettled([api['proxy.status']({}), api['ca.info']({})]);
     if (proxy.status === 'fulfilled') state().proxyStateChanged(proxy.value);
     if (ca.status === 'fulfilled') state().caLoaded(ca.value);
@@ -19,17 +21,27 @@ export function startIngress(api: ApiClient, store: AppStore, queries: FlowQueri
   const unsubscribers = [
     api.on('flows.added', (added) => {
       const { filter, flows } = state();
+      const filtered = filter.applied.trim() !== '';
       // A filtered window cannot tell locally whether a new flow matches: ask the store again.
-      if (filter.applied.trim() !== '' && flows.follow && !flows.newerNotLoaded) queries.requeryFirstSoon();
-      else state().flowsAdded(added);
-      queries.refreshCountSoon();
+      if (filtered && flows.follow && !flows.newerNotLoaded) queries.flows.requeryFirstSoon();
+      state().flowsAdded(added, filtered);
+      queries.flows.refreshCountSoon();
+      queries.stats.flowsChanged();
     }),
     api.on('flows.updated', (updated) => state().flowsUpdated(updated)),
     api.on('flows.cleared', () => {
+      // Before the store forgets the rows: a page already asked for must not bring them back.
+      queries.flows.invalidate();
       state().flowsCleared();
-      queries.refreshCountSoon();
+      queries.flows.refreshCountSoon();
+      queries.stats.flowsChanged();
     }),
-    api.on('ws.messages', (messages) => state().wsMessagesPushed(messages)),
+    api.on('ws.messages', (messages) => {
+      const wasCaughtUp = state().ws.caughtUp;
+      state().wsMessagesPushed(messages);
+      // Caught up a moment ago and not now: these messages start after a gap. Fetch the gap.
+      if (wasCaughtUp && !state().ws.caughtUp) void queries.messages.catchUp();
+    }),
     api.on('proxy.state', (proxy) => state().proxyStateChanged(proxy)),
     api.on('events.added', (events) => state().connectionEventsAdded(events)),
     store.subscribe((next, previous) => {
@@ -39,6 +51,6 @@ export function startIngress(api: ApiClient, store: AppStore, queries: FlowQueri
   if (state().ui.connection === 'open') void reloadAfterConnect();
   return () => {
     for (const unsubscribe of unsubscribers) unsubscribe();
-    queries.dispose();
+    disposeQueries(queries);
   };
 }

@@ -1,11 +1,11 @@
 /** How components reach the transport and the flow queries without importing the bridge. */
 import { createContext, useContext } from 'react';
 import type { ApiClient } from '../../src-shared/api/contract.js';
-import type { FlowQueries } from '../store/flow-queries.js';
+import type { Queries } from '../store/queries.js';
 
 export interface Services {
   api: ApiClient;
-  queries: FlowQueries;
+  queries: Queries;
 }
 
 export const ServicesContext = createContext<Services | null>(null);

@@ -46,21 +46,69 @@ function looksMinified(text: string): boolean {
 }
 
 const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
+/** Deeper nesting is not indented further: 100,000 unclosed tags would otherwise make gigabytes of spaces. */
+const MAX_INDENT_DEPTH = 40;
+
+const indent = (depth: number) => '  '.repeat(Math.min(depth, MAX_INDENT_DEPTH));
+
+/**
+ * Markup split into comments, tags and text in one pass. Each search for a closing "-->" or ">"
+ * is remembered until the scan passes it, so no character is searched twice: a regular expression
+ * with a lazy or negated class re-scans the rest of the body from every "<" that does not close.
+ */
+function* markupTokens(text: string): Generator<{ token: string; tag: boolean }> {
+  let commentEnd = -2;
+  let tagEnd = -2;
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] !== '<') {
+      const next = text.indexOf('<', i);
+      const end = next === -1 ? text.length : next;
+      yield { token: text.slice(i, end), tag: false };
+      i = end;
+      continue;
+    }
+    if (text.startsWith('<!--', i)) {
+      if (commentEnd !== -1 && commentEnd < i + 4) commentEnd = text.indexOf('-->', i + 4);
+      if (commentEnd !== -1) {
+        yield { token: text.slice(i, commentEnd + 3), tag: true };
+        i = commentEnd + 3;
+        continue;
+      }
+    }
+    if (tagEnd !== -1 && tagEnd <= i) tagEnd = text.indexOf('>', i + 1);
+    if (tagEnd === -1) {
+      // No ">" anywhere after this point: nothing else can close, the rest is text.
+      yield { token: text.slice(i), tag: false };
+      return;
+    }
+    if (tagEnd === i + 1) {
+      // "<>" is not a tag.
+      yield { token: '<>', tag: false };
+      i += 2;
+      continue;
+    }
+    yield { token: text.slice(i, tagEnd + 1), tag: true };
+    i = tagEnd + 1;
+  }
+}
 
 /** One element per line, indented by depth. Text is kept as it is; nothing is parsed as HTML. */
 export function prettyMarkup(text: string): string {
   const out: string[] = [];
   let depth = 0;
-  for (const token of text.match(/<!--[\s\S]*?-->|<[^>]+>|[^<]+/g) ?? []) {
-    if (token.startsWith('<') && !token.startsWith('<!') && !token.startsWith('<?')) {
+  for (const { token, tag } of markupTokens(text)) {
+    if (tag && !token.startsWith('<!') && !token.startsWith('<?')) {
       const closing = token.startsWith('</');
       const name = /^<\/?\s*([\w:-]+)/.exec(token)?.[1]?.toLowerCase() ?? '';
       if (closing) depth = Math.max(0, depth - 1);
-      out.push('  '.repeat(depth) + token);
+      out.push(indent(depth) + token);
       if (!closing && !token.endsWith('/>') && !VOID_ELEMENTS.has(name)) depth++;
+    } else if (tag) {
+      out.push(indent(depth) + token);
     } else {
       const trimmed = token.trim();
-      if (trimmed) out.push('  '.repeat(depth) + trimmed);
+      if (trimmed) out.push(indent(depth) + trimmed);
     }
   }
   return out.join('\n');
@@ -72,25 +120,30 @@ export function prettyMarkup(text: string): string {
  * can only cost some line breaks, never characters.
  */
 export function prettyCode(text: string): string {
-  let out = '';
+  // Finished lines are kept apart from the one being written: trimming the whole output at every
+  // break made 200 KB of minified code take seconds.
+  const lines: string[] = [];
+  let line = '';
   let depth = 0;
   let parens = 0;
   let quote: string | null = null;
   const newline = () => {
-    out = out.trimEnd() + '\n' + '  '.repeat(depth);
+    const finished = line.trimEnd();
+    if (finished !== '') lines.push(finished);
+    line = indent(depth);
   };
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quote) {
-      out += ch;
-      if (ch === '\\') out += text[++i] ?? '';
+      line += ch;
+      if (ch === '\\') line += text[++i] ?? '';
       else if (ch === quote) quote = null;
       continue;
     }
     if (ch === '/' && (text[i + 1] === '*' || text[i + 1] === '/')) {
       const end = text[i + 1] === '*' ? text.indexOf('*/', i + 2) : text.indexOf('\n', i + 2);
       const stop = end === -1 ? text.length : text[i + 1] === '*' ? end + 2 : end;
-      out += text.slice(i, stop);
+      line += text.slice(i, stop);
       i = stop - 1;
       continue;
     }
@@ -100,18 +153,19 @@ export function prettyCode(text: string): string {
     if (ch === '}') {
       depth = Math.max(0, depth - 1);
       newline();
-      out += ch;
+      line += ch;
       if (text[i + 1] !== ';' && text[i + 1] !== ',' && text[i + 1] !== ')') newline();
       continue;
     }
     if (ch === '\n' || ch === '\r') continue;
-    out += ch;
+    line += ch;
     if (ch === '{') {
       depth++;
       newline();
     } else if (ch === ';' && parens === 0) newline();
   }
-  return out.trim();
+  lines.push(line.trimEnd());
+  return lines.join('\n').trim();
 }
 
 export function prettyPrint(text: string, language: BodyLanguage): { text: string; prettified: boolean } {

@@ -15,6 +15,9 @@ export interface BodyJobResult {
   bytes: ArrayBuffer | null;
 }
 
+/** A job that threw says so with its id, so only that job fails and the worker keeps serving. */
+export type BodyJobReply = BodyJobResult | { id: number; error: string };
+
 function decodeBase64(base64: string): Uint8Array<ArrayBuffer> {
   const binary = atob(base64);
   const bytes = new Uint8Array(binary.length);
@@ -24,8 +27,13 @@ function decodeBase64(base64: string): Uint8Array<ArrayBuffer> {
 
 self.onmessage = (event: MessageEvent<BodyJob>) => {
   const { id, base64, contentType, view } = event.data;
-  const bytes = decodeBase64(base64);
-  const body = formatBody(bytes, contentType, view);
-  const result: BodyJobResult = { id, body, bytes: body.kind === 'image' ? bytes.buffer : null };
-  (self as unknown as Worker).postMessage(result, result.bytes ? [result.bytes] : []);
+  const post = (reply: BodyJobReply, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(reply, transfer);
+  try {
+    const bytes = decodeBase64(base64);
+    const body = formatBody(bytes, contentType, view);
+    const result: BodyJobResult = { id, body, bytes: body.kind === 'image' ? bytes.buffer : null };
+    post(result, result.bytes ? [result.bytes] : []);
+  } catch (error) {
+    post({ id, error: error instanceof Error ? error.message : String(error) });
+  }
 };

@@ -1,22 +1,17 @@
-/** The UI side of the body worker: one worker for the page, one promise per job. */
-import type { BodyJob, BodyJobResult } from './body-worker.js';
+/** The UI side of the body worker: one worker for the page (respawned after a stuck job), one promise per job. */
 import BodyWorker from './body-worker.ts?worker';
+import { createBodyFormatter } from './body-worker-client.js';
 
-let worker: Worker | null = null;
-let nextId = 1;
-const waiting = new Map<number, (result: BodyJobResult) => void>();
+export const formatInWorker = createBodyFormatter(() => new BodyWorker());
 
-export function formatInWorker(job: Omit<BodyJob, 'id'>): Promise<BodyJobResult> {
-  if (!worker) {
-    worker = new BodyWorker();
-    worker.onmessage = (event: MessageEvent<BodyJobResult>) => {
-      waiting.get(event.data.id)?.(event.data);
-      waiting.delete(event.data.id);
-    };
+/**
+ * What the viewer shows when formatting failed or was stopped: the bytes as UTF-8 text, as they
+ * are. Decoding is linear and quick even for large bodies; it was the pretty-printing that was not.
+ */
+export function rawText(base64: string): string {
+  try {
+    return new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+  } catch {
+    return '';
   }
-  const id = nextId++;
-  return new Promise((resolve) => {
-    waiting.set(id, resolve);
-    worker!.postMessage({ ...job, id } satisfies BodyJob);
-  });
 }

@@ -8,6 +8,12 @@ export function formatBytes(bytes: number | null): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
+/** Bytes in a base64 string, from its length and padding: no decoding (payloads can be megabytes). */
+export function base64ByteLength(base64: string): number {
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  return Math.floor((base64.length * 3) / 4) - padding;
+}
+
 export function formatDuration(ms: number | null): string {
   if (ms === null) return '';
   if (ms < 1) return '<1 ms';

@@ -3,18 +3,19 @@
  * concern; the rules that matter live in pure functions (flows-window.ts, ws-window.ts).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ProxyState, SettingsView, WsMessageView, FlowPageResult } from '../../src-shared/api/types.js';
+import type { FlowPageResult, ProxyState, SettingsView, Stats, WsMessageView } from '../../src-shared/api/types.js';
 import type { CaInfo } from '../../src-shared/model/ca.js';
 import type { ConnectionEvent, FlowSummary } from '../../src-shared/model/flow.js';
 import {
   emptyFlowsWindow, firstPageLoaded, flowsCleared, followPaused, followResumed, liveFlowsAdded, liveFlowsUpdated, liveMessagesCounted, olderPageLoaded,
   type FlowsWindow,
 } from './flows-window.js';
-import { emptyWsWindow, wsFlowOpened, wsLiveMessages, wsPageLoaded, type WsWindow } from './ws-window.js';
+import { emptyWsWindow, wsFlowOpened, wsGapSkipped, wsLiveMessages, wsPageLoaded, wsResync, type WsWindow } from './ws-window.js';
 
 export type View = 'traffic' | 'stats' | 'settings' | 'ca';
 export type ThemeChoice = 'system' | 'light' | 'dark';
-export type Connection = 'connecting' | 'open' | 'closed';
+/** 'unauthorized': the server refuses this page's token, so reconnecting cannot help. */
+export type Connection = 'connecting' | 'open' | 'closed' | 'unauthorized';
 
 export interface FilterError {
   message: string;
@@ -37,6 +38,16 @@ export interface TlsRejections {
   lastClient: string | null;
 }
 
+/** The Stats view's last answer, kept while the view is closed so reopening shows it at once. */
+export interface StatsState {
+  value: Stats | null;
+  /** The filter `value` was computed for. */
+  filter: string;
+  /** A stats.get is running (a scan of seconds on a big store). */
+  computing: boolean;
+  error: string | null;
+}
+
 export interface UiState {
   view: View;
   theme: ThemeChoice;
@@ -52,13 +63,15 @@ export interface AppState {
   filter: FilterState;
   ws: WsWindow;
   settings: SettingsView | null;
+  stats: StatsState;
   ui: UiState;
 
   flowsLoading(): void;
   flowsLoadFailed(message: string): void;
   firstPageLoaded(page: FlowPageResult): void;
   olderPageLoaded(page: FlowPageResult): void;
-  flowsAdded(added: FlowSummary[]): void;
+  /** `filtered`: a filter is applied, so whether new flows match is not known here. */
+  flowsAdded(added: FlowSummary[], filtered?: boolean): void;
   flowsUpdated(updated: FlowSummary[]): void;
   flowsCleared(): void;
   countLoaded(count: number): void;
@@ -68,11 +81,16 @@ export interface AppState {
   filterEdited(text: string, error: FilterError | null): void;
   filterApplied(text: string): void;
   wsOpened(flowId: number | null): void;
-  wsPageLoaded(flowId: number, page: WsMessageView[]): void;
+  wsPageLoaded(flowId: number, afterSeq: number, page: WsMessageView[]): void;
   wsMessagesPushed(messages: WsMessageView[]): void;
+  wsGapSkipped(): void;
+  wsResync(): void;
   wsSelect(seq: number | null): void;
   wsFollow(on: boolean): void;
   settingsLoaded(view: SettingsView): void;
+  statsLoading(): void;
+  statsLoaded(filter: string, stats: Stats): void;
+  statsFailed(message: string): void;
   setView(view: View): void;
   setTheme(theme: ThemeChoice): void;
   setConnection(connection: Connection): void;
@@ -103,13 +121,14 @@ export function createAppStore(): AppStore {
       filter: { text: '', applied: '', error: null },
       ws: emptyWsWindow,
       settings: null,
+      stats: { value: null, filter: '', computing: false, error: null },
       ui: { view: 'traffic', theme: 'system', connection: 'connecting', proxy: null, ca: null, tlsRejections: NO_TLS_REJECTIONS },
 
       flowsLoading: () => flows((s) => ({ ...s, loading: true })),
       flowsLoadFailed: (message) => flows((s) => ({ ...s, loading: false, loadError: message })),
       firstPageLoaded: (page) => flows((s) => firstPageLoaded(s, page)),
       olderPageLoaded: (page) => flows((s) => olderPageLoaded(s, page)),
-      flowsAdded: (added) => flows((s) => liveFlowsAdded(s, added)),
+      flowsAdded: (added, filtered = false) => flows((s) => liveFlowsAdded(s, added, filtered)),
       flowsUpdated: (updated) => flows((s) => liveFlowsUpdated(s, updated)),
       flowsCleared: () => {
         flows(flowsCleared);
@@ -122,14 +141,19 @@ export function createAppStore(): AppStore {
       filterEdited: (text, error) => set((s) => ({ filter: { ...s.filter, text, error } })),
       filterApplied: (text) => set((s) => ({ filter: { ...s.filter, applied: text } })),
       wsOpened: (flowId) => set({ ws: wsFlowOpened(flowId) }),
-      wsPageLoaded: (flowId, page) => ws((s) => wsPageLoaded(s, flowId, page)),
+      wsPageLoaded: (flowId, afterSeq, page) => ws((s) => wsPageLoaded(s, flowId, afterSeq, page)),
       wsMessagesPushed: (messages) => {
         flows((s) => liveMessagesCounted(s, messages));
         ws((s) => wsLiveMessages(s, messages));
       },
+      wsGapSkipped: () => ws(wsGapSkipped),
+      wsResync: () => ws(wsResync),
       wsSelect: (seq) => ws((s) => ({ ...s, selectedSeq: seq })),
       wsFollow: (on) => ws((s) => (s.follow === on ? s : { ...s, follow: on })),
       settingsLoaded: (view) => set({ settings: view }),
+      statsLoading: () => set((s) => ({ stats: { ...s.stats, computing: true } })),
+      statsLoaded: (filter, value) => set({ stats: { value, filter, computing: false, error: null } }),
+      statsFailed: (message) => set((s) => ({ stats: { ...s.stats, computing: false, error: message } })),
       setView: (view) => ui({ view }),
       setTheme: (theme) => ui({ theme }),
       setConnection: (connection) => ui({ connection }),

@@ -1,12 +1,16 @@
 /**
- * Loading the flow window from the service: the first page for the applied filter, older pages as
- * the user scrolls, a debounced re-query when new flows may match the filter, and the count.
- * A generation number discards answers to queries that a newer one has replaced.
+ * The list's queries against the store: the first page (on connect, filter change, resume), older
+ * pages as the user scrolls, a re-query when new flows may match the filter, and the count.
+ *
+ * Each kind of query has at most one request in flight (single-flight.ts): on a million flows a
+ * filtered count or page takes seconds, and live traffic asks for them far more often than that.
+ * A generation number discards page answers that a newer query or a Clear has replaced.
  */
 import type { ApiClient } from '../../src-shared/api/contract.js';
 import { ApiError } from '../../src-shared/api/errors.js';
 import type { AppStore } from './app-store.js';
 import { PAGE_SIZE } from './flows-window.js';
+import { singleFlight } from './single-flight.js';
 
 export const REQUERY_DELAY_MS = 300;
 export const COUNT_DELAY_MS = 500;
@@ -19,6 +23,8 @@ export interface FlowQueries {
   refreshCountSoon(): void;
   applyFilter(text: string): Promise<void>;
   resumeFollow(): Promise<void>;
+  /** The store was cleared: answers to queries already sent describe flows that no longer exist. */
+  invalidate(): void;
   dispose(): void;
 }
 
@@ -27,7 +33,11 @@ function filterArg(text: string): { filter?: string } {
 }
 
 export function createFlowQueries(api: ApiClient, store: AppStore): FlowQueries {
+  /** Page answers: any newer first-page query or a Clear makes them stale. */
   let generation = 0;
+  /** Count answers: only a Clear does (a newer first page does not change the count). */
+  let clears = 0;
+  let disposed = false;
   let requeryTimer: ReturnType<typeof setTimeout> | undefined;
   let countTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -40,24 +50,27 @@ export function createFlowQueries(api: ApiClient, store: AppStore): FlowQueries 
     store.getState().flowsLoadFailed(message);
   }
 
-  async function refreshCount(): Promise<void> {
+  const count = singleFlight(async () => {
+    if (disposed) return;
     const { filter } = store.getState();
+    const cleared = clears;
     try {
-      const { count } = await api['flows.count'](filterArg(filter.applied));
-      if (store.getState().filter.applied === filter.applied) store.getState().countLoaded(count);
+      const answer = await api['flows.count'](filterArg(filter.applied));
+      if (cleared === clears && store.getState().filter.applied === filter.applied) store.getState().countLoaded(answer.count);
     } catch {
       // The page query reports the same failure to the user.
     }
-  }
+  });
 
   async function loadFirst(): Promise<void> {
+    if (disposed) return;
     const gen = ++generation;
     const state = store.getState();
     state.flowsLoading();
     // The server answers in order: ask for the rows first, so they never wait behind a count of
     // the whole store (ui-bench measured 5-25 ms of that on a million flows).
     const pageAnswer = api['flows.page']({ ...filterArg(state.filter.applied), limit: PAGE_SIZE });
-    void refreshCount();
+    void count.request();
     try {
       const page = await pageAnswer;
       if (gen === generation) store.getState().firstPageLoaded(page);
@@ -66,10 +79,15 @@ export function createFlowQueries(api: ApiClient, store: AppStore): FlowQueries 
     }
   }
 
+  const requery = singleFlight(async () => {
+    const { flows } = store.getState();
+    if (flows.follow && !flows.newerNotLoaded) await loadFirst();
+  });
+
   async function loadOlder(): Promise<void> {
     const state = store.getState();
     const cursor = state.flows.nextCursor;
-    if (state.flows.loading || cursor === null) return;
+    if (disposed || state.flows.loading || cursor === null) return;
     const gen = generation;
     state.flowsLoading();
     try {
@@ -87,15 +105,14 @@ export function createFlowQueries(api: ApiClient, store: AppStore): FlowQueries 
       if (requeryTimer) return;
       requeryTimer = setTimeout(() => {
         requeryTimer = undefined;
-        const { flows } = store.getState();
-        if (flows.follow && !flows.newerNotLoaded) void loadFirst();
+        void requery.request();
       }, REQUERY_DELAY_MS);
     },
     refreshCountSoon() {
       if (countTimer) return;
       countTimer = setTimeout(() => {
         countTimer = undefined;
-        void refreshCount();
+        void count.request();
       }, COUNT_DELAY_MS);
     },
     async applyFilter(text) {
@@ -107,10 +124,16 @@ export function createFlowQueries(api: ApiClient, store: AppStore): FlowQueries 
       store.getState().resumeFollow();
       await loadFirst();
     },
+    invalidate() {
+      generation++;
+      clears++;
+    },
     dispose() {
+      disposed = true;
       clearTimeout(requeryTimer);
       clearTimeout(countTimer);
       generation++;
+      clears++;
     },
   };
 }

@@ -80,23 +80,42 @@ export function olderPageLoaded(state: FlowsWindow, page: FlowPageResult): Flows
   return { ...state, ids, byId, nextCursor: page.nextCursor, newerNotLoaded, follow, loading: false };
 }
 
+/** Merges two lists of ids sorted newest first (no id in both) into one, in one pass. */
+function mergeNewestFirst(a: number[], b: number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(a[i]! > b[j]! ? a[i++]! : b[j++]!);
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
+}
+
 /**
- * Live flows (newest last, as pushed). Known ids are refreshed in place; new ones go on top while
- * following, or are only counted while paused. The oldest rows beyond MAX_ROWS are dropped and
- * become loadable again through nextCursor.
+ * Live flows. Known ids are refreshed in place. New ones are inserted by id while following:
+ * ids are given when a request starts but an HTTP flow is announced when it ends, so a slow request
+ * arrives after newer ones and belongs below them. An id older than the window's oldest row while
+ * older pages are still unloaded is left to those pages. While paused, new flows are only counted,
+ * and not even that when `filtered`: whether they match is not known here, so a number would lie.
+ * The oldest rows beyond MAX_ROWS are dropped and become loadable again through nextCursor.
  */
-export function liveFlowsAdded(state: FlowsWindow, added: FlowSummary[]): FlowsWindow {
+export function liveFlowsAdded(state: FlowsWindow, added: FlowSummary[], filtered = false): FlowsWindow {
   const known = added.filter((f) => f.id in state.byId);
   const unknown = added.filter((f) => !(f.id in state.byId));
   let byId = known.length > 0 ? indexById(known, { ...state.byId }) : state.byId;
-  if (unknown.length === 0) return byId === state.byId ? state : { ...state, byId };
+  const refreshed = byId === state.byId ? state : { ...state, byId };
+  if (unknown.length === 0) return refreshed;
+  if (filtered) return refreshed;
   if (!state.follow || state.newerNotLoaded) {
-    return { ...state, byId, missed: state.missed + new Set(unknown.map((f) => f.id)).size };
+    return { ...refreshed, missed: state.missed + new Set(unknown.map((f) => f.id)).size };
   }
-  const newest = [...unknown].sort((a, b) => b.id - a.id);
-  const newIds = [...new Set(newest.map((f) => f.id))];
-  byId = indexById(newest, byId === state.byId ? { ...state.byId } : byId);
-  let ids = [...newIds, ...state.ids];
+  const oldest = state.ids.at(-1);
+  const belongsHere = (id: number) => state.nextCursor === null || oldest === undefined || id > oldest;
+  const fresh = unknown.filter((f) => belongsHere(f.id));
+  if (fresh.length === 0) return refreshed;
+  const newIds = [...new Set(fresh.map((f) => f.id))].sort((a, b) => b - a);
+  byId = indexById(fresh, byId === state.byId ? { ...state.byId } : byId);
+  let ids = mergeNewestFirst(state.ids, newIds);
   let nextCursor = state.nextCursor;
   if (ids.length > MAX_ROWS) {
     ids = ids.slice(0, MAX_ROWS);

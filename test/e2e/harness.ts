@@ -38,8 +38,9 @@ function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-export async function startServe(dataDir: string): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--data-dir', dataDir, '--proxy-port', '0', '--ui-port', '0'], {
+/** `uiPort` 0 takes a free port; a given one lets a page opened on an earlier serve reconnect to this one. */
+export async function startServe(dataDir: string, uiPort = 0): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--data-dir', dataDir, '--proxy-port', '0', '--ui-port', String(uiPort)], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

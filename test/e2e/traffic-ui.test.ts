@@ -1,6 +1,7 @@
 /**
  * The traffic UI in Chromium against a real `flowscope serve`: live flows, filtering, the detail
- * pane, a WebSocket conversation, the other views, settings across a restart, and the token gate.
+ * pane, a WebSocket conversation, the other views, settings across a restart, and the token gate
+ * (at the door, and for a page whose token stopped working).
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -167,12 +168,27 @@ describe('traffic UI in the browser', () => {
     const maxBody = page.locator('input[name="maxBodySize"]');
     await maxBody.fill('2048');
     await page.getByRole('button', { name: 'Save' }).click();
-    await page.getByRole('status').filter({ hasText: /./ }).last().waitFor();
+    await page.getByTestId('settings-saved').getByText('Bodies are now kept up to 2048 bytes each, from the next flow on.').waitFor();
+    expect(await maxBody.getAttribute('aria-invalid')).toBe('false');
     await screenshot(page, 'settings-saved');
 
-    await page.locator('input[name="proxyPort"]').fill('99999');
+    // Emptied, the cap would read as 0 (keep no bodies): the form refuses it where it was typed.
+    await maxBody.fill('');
     await page.getByRole('button', { name: 'Save' }).click();
-    await page.locator('.field-error, .settings .error-text').first().waitFor();
+    await page.locator('#maxBodySize-error').getByText('Body size cap (bytes) cannot be empty').waitFor();
+    expect(await maxBody.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByTestId('settings-saved').count()).toBe(0);
+
+    await maxBody.fill('2048');
+    const port = page.locator('input[name="proxyPort"]');
+    await port.fill('99999');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const portError = page.locator('#proxyPort-error');
+    await portError.waitFor();
+    expect(await port.getAttribute('aria-invalid')).toBe('true');
+    expect(await port.getAttribute('aria-describedby')).toBe('proxyPort-error');
+    expect(await portError.innerText()).toMatch(/^Proxy port must be at most 65535/);
+    expect(await maxBody.getAttribute('aria-invalid')).toBe('false');
     await screenshot(page, 'settings-refused');
 
     await serve.stop();
@@ -190,6 +206,34 @@ describe('traffic UI in the browser', () => {
       expect(response?.status()).toBe(401);
     } finally {
       await stranger.close();
+    }
+  });
+
+  it('tells a page whose token stopped working where to get one, instead of reconnecting forever', async () => {
+    const stranger = await browser.newContext({ viewport: { width: 1400, height: 500 } });
+    const other = tempDataDir();
+    try {
+      const stale = await stranger.newPage();
+      let attempts = 0;
+      stale.on('websocket', () => attempts++);
+      await stale.goto(serve.uiUrl);
+      await stale.getByTestId('flow-count').getByText(/\d/).waitFor();
+      // Another serve on the same address, with another data directory and so another token.
+      const uiPort = Number(new URL(serve.uiOrigin).port);
+      await serve.stop();
+      serve = await startServe(other.dir, uiPort);
+      const banner = stale.getByTestId('connection-banner');
+      await banner.filter({ hasText: 'no valid token' }).waitFor({ timeout: 15_000 });
+      expect(await banner.innerText()).toBe('This page has no valid token for Flowscope. Open the UI address that flowscope serve printed (it carries the token).');
+      expect(await banner.getAttribute('role')).toBe('alert');
+      const attemptsWhenRefused = attempts;
+      await stale.waitForTimeout(3_000);
+      expect(attempts).toBe(attemptsWhenRefused);
+      await screenshot(stale, 'token-refused');
+    } finally {
+      await stranger.close();
+      await serve.stop();
+      other.remove();
     }
   });
 });

@@ -57,6 +57,26 @@ describe('live tail', () => {
     expect(state.byId[12]!.path).toBe('/12');
   });
 
+  it('inserts a flow by id: a slow request announced after newer ones goes below them', () => {
+    let state = liveFlowsAdded(loaded(), [summary(12), summary(14)]);
+    state = liveFlowsAdded(state, [summary(11), summary(13)]);
+    expect(state.ids.slice(0, 5)).toEqual([14, 13, 12, 11, 10]);
+  });
+
+  it('leaves an id older than the window to the older pages that are not loaded yet', () => {
+    const partial = firstPageLoaded(emptyFlowsWindow, page(1000));
+    const state = liveFlowsAdded(partial, [summary(5)]);
+    expect(state.ids).toBe(partial.ids);
+    expect(5 in state.byId).toBe(false);
+  });
+
+  it('does not count new flows as missed while filtered and paused: whether they match is unknown', () => {
+    const state = liveFlowsAdded(followPaused(loaded()), [summary(11), summary(5, { statusCode: 500 })], true);
+    expect(state.missed).toBe(0);
+    expect(state.ids[0]).toBe(10);
+    expect(state.byId[5]!.statusCode).toBe(500);
+  });
+
   it('counts new flows without moving the rows while paused, and resuming clears the count', () => {
     const paused = followPaused(loaded());
     const state = liveFlowsAdded(paused, [summary(11), summary(12)]);

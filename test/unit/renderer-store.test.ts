@@ -4,8 +4,9 @@ import type { FlowPageQuery, WsMessageView } from '../../src-shared/api/types.js
 import type { FlowSummary } from '../../src-shared/model/flow.js';
 import { startIngress } from '../../src-renderer/bridge/ingress.js';
 import { createAppStore } from '../../src-renderer/store/app-store.js';
-import { REQUERY_DELAY_MS, createFlowQueries } from '../../src-renderer/store/flow-queries.js';
-import { MAX_MESSAGES, wsFlowOpened, wsLiveMessages, wsPageLoaded } from '../../src-renderer/store/ws-window.js';
+import { REQUERY_DELAY_MS } from '../../src-renderer/store/flow-queries.js';
+import { createQueries } from '../../src-renderer/store/queries.js';
+import { MAX_MESSAGES, wsFlowOpened, wsGapSkipped, wsLiveMessages, wsPageLoaded } from '../../src-renderer/store/ws-window.js';
 
 function summary(id: number, host = 'example.com'): FlowSummary {
   return {
@@ -42,10 +43,10 @@ function fakeApi(flows: FlowSummary[]) {
 function setUp(flows: FlowSummary[]) {
   const fake = fakeApi(flows);
   const store = createAppStore();
-  const queries = createFlowQueries(fake.api, store);
+  const queries = createQueries(fake.api, store);
   store.getState().setConnection('open');
   const stop = startIngress(fake.api, store, queries);
-  return { ...fake, store, queries, stop };
+  return { ...fake, store, queries: queries.flows, stop };
 }
 
 afterEach(() => {
@@ -120,17 +121,43 @@ describe('WebSocket message window', () => {
     flowId, seq, direction: 'client-to-server', type: 'text', time: seq, size: 1, base64: 'YQ==', truncated: false, closeCode: null, closeReason: null,
   });
 
-  it('appends live messages only once caught up, for the open flow only, without duplicates', () => {
+  it('holds live messages back until caught up, then shows them in order: open flow only, no duplicates', () => {
     let state = wsFlowOpened(7);
-    expect(wsLiveMessages(state, [message(0)])).toBe(state);
-    state = wsPageLoaded(state, 7, [message(0), message(1)]);
+    // Pushed while the first page is on its way: kept, not shown yet (and not lost).
+    state = wsLiveMessages(state, [message(2), message(1)]);
+    expect(state.messages).toEqual([]);
+    state = wsPageLoaded(state, 7, -1, [message(0), message(1)]);
     expect(state.caughtUp).toBe(true);
-    state = wsLiveMessages(state, [message(1), message(2), message(0, 8)]);
     expect(state.messages.map((m) => m.seq)).toEqual([0, 1, 2]);
+    state = wsLiveMessages(state, [message(2), message(3), message(0, 8)]);
+    expect(state.messages.map((m) => m.seq)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('stops appending at a gap in the pushed seqs, and fills it from a page (holes the store has are kept)', () => {
+    let state = wsPageLoaded(wsFlowOpened(7), 7, -1, [message(0)]);
+    state = wsLiveMessages(state, [message(4), message(5)]);
+    expect(state.caughtUp).toBe(false);
+    expect(state.messages.map((m) => m.seq)).toEqual([0]);
+    // Pushed meanwhile, and a stale page from before: neither breaks the order.
+    state = wsLiveMessages(state, [message(6), message(5)]);
+    expect(wsPageLoaded(state, 7, -1, [message(0)])).toBe(state);
+    // The store never had seq 2 (dropped under overload): the page is taken as it is.
+    state = wsPageLoaded(state, 7, 0, [message(1), message(3), message(4)]);
+    expect(state.messages.map((m) => m.seq)).toEqual([0, 1, 3, 4, 5, 6]);
+    expect(state.caughtUp).toBe(true);
+    expect(state.buffered).toEqual([]);
+  });
+
+  it('shows messages after a hole the store never fills, when told to give up on it', () => {
+    let state = wsPageLoaded(wsFlowOpened(7), 7, -1, [message(0)]);
+    state = wsLiveMessages(state, [message(3)]);
+    state = wsGapSkipped(state);
+    expect(state.messages.map((m) => m.seq)).toEqual([0, 3]);
+    expect(state.caughtUp).toBe(true);
   });
 
   it('keeps at most MAX_MESSAGES, counting the dropped ones', () => {
-    let state = wsPageLoaded(wsFlowOpened(7), 7, []);
+    let state = wsPageLoaded(wsFlowOpened(7), 7, -1, []);
     state = wsLiveMessages(state, Array.from({ length: MAX_MESSAGES + 5 }, (_, i) => message(i)));
     expect(state.messages).toHaveLength(MAX_MESSAGES);
     expect(state.dropped).toBe(5);

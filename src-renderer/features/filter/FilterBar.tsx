@@ -20,7 +20,7 @@ export function FilterBar() {
 
   useEffect(() => {
     if (error) return;
-    const timer = setTimeout(() => void queries.applyFilter(text.trim()), APPLY_DELAY_MS);
+    const timer = setTimeout(() => void queries.flows.applyFilter(text.trim()), APPLY_DELAY_MS);
     return () => clearTimeout(timer);
   }, [text, error, queries]);
 

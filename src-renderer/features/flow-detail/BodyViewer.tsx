@@ -9,7 +9,7 @@ import type { BodyInfo } from '../../../src-shared/model/flow.js';
 import { useServices } from '../../components/api-context.js';
 import { HEX_DUMP_LIMIT } from '../../components/body-format.js';
 import { LazyCodeView as CodeView } from '../../components/LazyCodeView.js';
-import { formatInWorker } from '../../components/format-body.js';
+import { formatInWorker, rawText } from '../../components/format-body.js';
 import { formatBytes } from '../../components/format.js';
 import type { BodyJobResult } from '../../components/body-worker.js';
 
@@ -21,8 +21,12 @@ export function BodyViewer({ flowId, side, info }: { flowId: number; side: BodyS
   const [failure, setFailure] = useState<string | null>(null);
   const [mode, setMode] = useState<ViewMode>('auto');
   const [formatted, setFormatted] = useState<BodyJobResult | null>(null);
+  /** Formatting failed or was stopped: why, and the body as plain text instead (decoded once, here). */
+  const [formatFailure, setFormatFailure] = useState<{ message: string; text: string } | null>(null);
 
   useEffect(() => {
+    // A failure belongs to the body it was about: a new fetch starts clean.
+    setFailure(null);
     let live = true;
     api['flows.body']({ id: flowId, side, decoded: true }).then(
       (view) => live && setBody(view),
@@ -34,9 +38,15 @@ export function BodyViewer({ flowId, side, info }: { flowId: number; side: BodyS
   }, [api, flowId, side, info.capturedSize]);
 
   useEffect(() => {
+    // Never show the previous body's formatting under this one's toolbar.
+    setFormatted(null);
+    setFormatFailure(null);
     if (!body || body.size === 0) return;
     let live = true;
-    void formatInWorker({ base64: body.base64, contentType: body.contentType, view: mode }).then((result) => live && setFormatted(result));
+    formatInWorker({ base64: body.base64, contentType: body.contentType, view: mode }).then(
+      (result) => live && setFormatted(result),
+      (error: Error) => live && setFormatFailure({ message: error.message, text: rawText(body.base64) }),
+    );
     return () => {
       live = false;
     };
@@ -61,7 +71,12 @@ export function BodyViewer({ flowId, side, info }: { flowId: number; side: BodyS
         <p className="notice" data-testid="truncated-notice">Truncated at {body.size.toLocaleString()} of {body.wireSize.toLocaleString()} bytes (the body size cap; change it in Settings).</p>
       ) : null}
       {body.decodeError ? <p className="notice">Shown as received: {body.decodeError}</p> : null}
-      <FormattedView result={formatted} side={side} />
+      {formatFailure ? (
+        <>
+          <p className="notice" data-testid="format-failed">Shown as raw text: {formatFailure.message}</p>
+          <CodeView text={formatFailure.text} language="plaintext" label={`${side} body`} />
+        </>
+      ) : <FormattedView result={formatted} side={side} />}
     </div>
   );
 }

@@ -9,7 +9,8 @@ export function FlowControls() {
   }));
   const pauseFollow = useApp((s) => s.pauseFollow);
   const filtered = useApp((s) => s.filter.applied.trim() !== '');
-  const resumeLabel = missed > 0 ? `Follow (${missed} new)` : newerNotLoaded ? 'Jump to newest' : 'Follow';
+  // Filtered, new flows may not match: a count of them would promise rows that never show up.
+  const resumeLabel = missed > 0 && !filtered ? `Follow (${missed} new)` : newerNotLoaded ? 'Jump to newest' : 'Follow';
   const clear = () => {
     if (window.confirm('Delete every captured flow from the store?')) void api['flows.clear']({});
   };
@@ -18,7 +19,7 @@ export function FlowControls() {
       {follow ? (
         <button type="button" className="toggle on" aria-pressed="true" onClick={pauseFollow} title="Pause the live tail">● Following</button>
       ) : (
-        <button type="button" className="toggle" aria-pressed="false" onClick={() => void queries.resumeFollow()} title="Show the newest flows and keep following">
+        <button type="button" className="toggle" aria-pressed="false" onClick={() => void queries.flows.resumeFollow()} title="Show the newest flows and keep following">
           {resumeLabel}
         </button>
       )}

@@ -57,13 +57,13 @@ export function FlowList({ onOpen }: { onOpen(): void }) {
     const fromLiveEnd = newestFirst ? element.scrollTop : element.scrollHeight - element.clientHeight - element.scrollTop;
     const fromOldEnd = newestFirst ? element.scrollHeight - element.clientHeight - element.scrollTop : element.scrollTop;
     if (fromLiveEnd > FOLLOW_SLACK_PX) pauseFollow();
-    if (fromOldEnd < LOAD_AHEAD_ROWS * ROW_HEIGHT) void queries.loadOlder();
+    if (fromOldEnd < LOAD_AHEAD_ROWS * ROW_HEIGHT) void queries.flows.loadOlder();
   }, [displayIds, newestFirst, pauseFollow, queries]);
 
   // A short first page may not fill the viewport, which then never scrolls: keep loading.
   useEffect(() => {
     const element = scrollRef.current;
-    if (element && !loading && element.scrollHeight <= element.clientHeight + LOAD_AHEAD_ROWS * ROW_HEIGHT) void queries.loadOlder();
+    if (element && !loading && element.scrollHeight <= element.clientHeight + LOAD_AHEAD_ROWS * ROW_HEIGHT) void queries.flows.loadOlder();
   }, [displayIds, loading, queries]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {

@@ -1,6 +1,8 @@
 /**
- * Settings through settings.get / settings.set. A refused value shows the service's message next
- * to the field it names; what applied now and what needs a restart are said after saving.
+ * Settings through settings.get / settings.set. A value refused by the form or by the service is
+ * said next to its field; what applied now and what needs a restart are said after saving.
+ * Numbers are typed into text inputs: a number input reports "" for "12x", which for a retention
+ * field would read as "no limit" instead of a mistake.
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { SettingsChange } from '../../../src-shared/api/types.js';
@@ -28,18 +30,45 @@ function toDraft(s: Settings): Draft {
   };
 }
 
-function fromDraft(d: Draft): Settings {
-  const optional = (text: string) => (text.trim() === '' ? null : Number(text));
-  return {
-    proxyHost: d.proxyHost.trim(), proxyPort: Number(d.proxyPort), maxBodySize: Number(d.maxBodySize),
-    retention: { maxFlows: optional(d.maxFlows), maxAgeDays: optional(d.maxAgeDays), maxDbMegabytes: optional(d.maxDbMegabytes) },
+const RETENTION: ReadonlySet<Field> = new Set(['maxFlows', 'maxAgeDays', 'maxDbMegabytes']);
+
+type Errors = Partial<Record<Field | 'form', string>>;
+
+/**
+ * The draft as settings, or what is wrong with each field. Number('') is 0, which for the body
+ * size cap would silently stop keeping bodies, so an empty or non-numeric value is refused here;
+ * ranges are left to the service, which says them in its own words. Empty retention means no limit.
+ */
+function fromDraft(d: Draft): { settings: Settings } | { errors: Errors } {
+  const errors: Errors = {};
+  const whole = (name: Field): number | null => {
+    const text = d[name].trim();
+    if (text === '') {
+      if (!RETENTION.has(name)) errors[name] = `${LABELS[name]} cannot be empty: enter a whole number.`;
+      return null;
+    }
+    if (!/^\d+$/.test(text)) {
+      errors[name] = `${LABELS[name]}: "${text}" is not a whole number${RETENTION.has(name) ? ' (leave it empty for no limit)' : ''}.`;
+      return null;
+    }
+    return Number(text);
   };
+  const proxyHost = d.proxyHost.trim();
+  if (proxyHost === '') errors.proxyHost = `${LABELS.proxyHost} cannot be empty: enter a host name or IP address, e.g. 127.0.0.1.`;
+  const settings: Settings = {
+    proxyHost, proxyPort: whole('proxyPort') ?? 0, maxBodySize: whole('maxBodySize') ?? 0,
+    retention: { maxFlows: whole('maxFlows'), maxAgeDays: whole('maxAgeDays'), maxDbMegabytes: whole('maxDbMegabytes') },
+  };
+  return Object.keys(errors).length > 0 ? { errors } : { settings };
 }
 
-/** The field an error message is about, by the setting name it mentions; else the form as a whole. */
-function fieldOf(message: string): Field | null {
+/** The field a service message is about (it names the setting), with the setting's label in place of its key. */
+function serviceError(message: string): Errors {
   const names = Object.keys(LABELS) as Field[];
-  return names.find((name) => message.includes(name)) ?? null;
+  const field = names.find((name) => message.includes(name));
+  if (!field) return { form: message };
+  const said = message.replace(/^settings\.set:\s*/, '').replace(`retention.${field}`, field).replace(field, LABELS[field]);
+  return { [field]: said };
 }
 
 export function SettingsView() {
@@ -47,7 +76,7 @@ export function SettingsView() {
   const view = useApp((s) => s.settings);
   const settingsLoaded = useApp((s) => s.settingsLoaded);
   const [draft, setDraft] = useState<Draft | null>(null);
-  const [error, setError] = useState<{ field: Field | null; message: string } | null>(null);
+  const [errors, setErrors] = useState<Errors>({});
   const [change, setChange] = useState<SettingsChange | null>(null);
   const [saving, setSaving] = useState(false);
 
@@ -55,42 +84,48 @@ export function SettingsView() {
     api['settings.get']({}).then((loaded) => {
       settingsLoaded(loaded);
       setDraft(toDraft(loaded.settings));
-    }, (e: Error) => setError({ field: null, message: e.message }));
+    }, (e: Error) => setErrors({ form: e.message }));
   }, [api, settingsLoaded]);
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
     if (!draft) return;
+    const checked = fromDraft(draft);
+    setChange(null);
+    if ('errors' in checked) {
+      setErrors(checked.errors);
+      return;
+    }
     setSaving(true);
     try {
-      const result = await api['settings.set']({ settings: fromDraft(draft) });
+      const result = await api['settings.set']({ settings: checked.settings });
       setChange(result);
-      setError(null);
+      setErrors({});
       setDraft(toDraft(result.settings));
       if (view) settingsLoaded({ ...view, settings: result.settings });
     } catch (e) {
-      const message = (e as Error).message;
-      setError({ field: fieldOf(message), message });
-      setChange(null);
+      setErrors(serviceError((e as Error).message));
     } finally {
       setSaving(false);
     }
   };
 
-  if (!draft) return <div className="page">{error ? <p className="error-text">{error.message}</p> : <p className="muted">Loading settings…</p>}</div>;
+  if (!draft) return <div className="page">{errors.form ? <p className="error-text">{errors.form}</p> : <p className="muted">Loading settings…</p>}</div>;
   const field = (name: Field, type: 'text' | 'number') => (
     <label className="field" key={name}>
       <span>{LABELS[name]}</span>
       <input
         name={name}
-        type={type}
+        type="text"
+        inputMode={type === 'number' ? 'numeric' : undefined}
         value={draft[name]}
-        aria-invalid={error?.field === name}
+        aria-invalid={errors[name] ? 'true' : 'false'}
+        aria-describedby={errors[name] ? `${name}-error` : undefined}
         onChange={(e) => setDraft({ ...draft, [name]: e.target.value })}
         placeholder={type === 'number' && name.startsWith('max') && name !== 'maxBodySize' ? 'no limit' : undefined}
       />
       {(view?.fromFlags as string[] | undefined)?.includes(name) ? <small className="muted">Set by a command-line flag for this run; a saved value applies at the next start without it.</small> : null}
-      {error?.field === name ? <small className="field-error" role="alert">{error.message}</small> : null}
+      {errors[name] ? <small className="field-error" id={`${name}-error`} role="alert">{errors[name]}</small> : null}
     </label>
   );
   return (
@@ -108,13 +143,13 @@ export function SettingsView() {
         {field('maxAgeDays', 'number')}
         {field('maxDbMegabytes', 'number')}
       </fieldset>
-      {error && error.field === null ? <p className="error-text" role="alert">{error.message}</p> : null}
+      {errors.form ? <p className="error-text" role="alert">{errors.form}</p> : null}
       <div className="button-row">
         <button type="submit" className="primary" disabled={saving}>{saving ? 'Saving…' : 'Save'}</button>
         {view ? <span className="muted">Stored in {view.file}</span> : null}
       </div>
       {change ? (
-        <div className="save-result" role="status">
+        <div className="save-result" role="status" data-testid="settings-saved">
           {change.applied.map((line) => <p key={line} className="applied">✓ {line}</p>)}
           {change.needsRestart.map((line) => <p key={line} className="notice">↻ {line}</p>)}
           {change.applied.length + change.needsRestart.length === 0 ? <p>Nothing changed.</p> : null}

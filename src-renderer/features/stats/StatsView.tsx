@@ -1,6 +1,10 @@
-/** Totals and breakdowns for the flows matching the current filter (stats.get), drawn as CSS bars. */
+/**
+ * Totals and breakdowns for the flows matching the current filter (stats.get), drawn as CSS bars.
+ * Computed when the view opens, on Refresh, and every few seconds at most while flows arrive
+ * (store/stats-queries.ts): on a big store each one is a scan of seconds.
+ */
 import { useEffect, useState } from 'react';
-import type { CountBy, Stats } from '../../../src-shared/api/types.js';
+import type { CountBy } from '../../../src-shared/api/types.js';
 import { useServices } from '../../components/api-context.js';
 import { formatDuration } from '../../components/format.js';
 import { useApp } from '../../store/index.js';
@@ -24,31 +28,47 @@ function Bars({ title, rows, tone }: { title: string; rows: CountBy[]; tone?: (k
 
 const classTone = (key: string) => ({ '2xx': 'tone-ok', '3xx': 'tone-redirect', '4xx': 'tone-client-error', '5xx': 'tone-server-error' })[key] ?? 'tone-pending';
 
+/** Quick answers should not flash a notice: say "computing" only once it has taken a moment. */
+const SLOW_AFTER_MS = 300;
+
+function useSlow(busy: boolean): boolean {
+  const [slow, setSlow] = useState(false);
+  useEffect(() => {
+    if (!busy) {
+      setSlow(false);
+      return;
+    }
+    const timer = setTimeout(() => setSlow(true), SLOW_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [busy]);
+  return slow;
+}
+
 export function StatsView() {
-  const { api } = useServices();
+  const { queries } = useServices();
   const filter = useApp((s) => s.filter.applied);
-  const count = useApp((s) => s.flows.count);
+  const { value: stats, filter: statsFilter, computing, error } = useApp((s) => s.stats);
   const select = useApp((s) => s.select);
   const setView = useApp((s) => s.setView);
-  const [stats, setStats] = useState<Stats | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
+  const slow = useSlow(computing);
 
   useEffect(() => {
-    let live = true;
-    api['stats.get'](filter ? { filter } : {}).then(
-      (loaded) => live && (setStats(loaded), setFailure(null)),
-      (error: Error) => live && setFailure(error.message),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, filter, count]);
+    queries.stats.open();
+    return () => queries.stats.close();
+  }, [queries, filter]);
 
-  if (failure) return <div className="page"><p className="error-text">{failure}</p></div>;
-  if (!stats) return <div className="page muted">Loading statistics…</div>;
+  const refresh = (
+    <div className="button-row">
+      <button type="button" onClick={() => void queries.stats.refresh()}>Refresh</button>
+      {slow ? <span className="muted" role="status" data-testid="stats-computing">Computing statistics…</span> : null}
+      {error ? <span className="error-text" role="alert">{error}</span> : null}
+    </div>
+  );
+  if (!stats) return <div className="page">{refresh}{!slow && !error ? <p className="muted">Loading statistics…</p> : null}</div>;
   return (
     <div className="page stats">
-      <h2>Statistics{filter ? <span className="muted"> for “{filter}”</span> : null}</h2>
+      <h2>Statistics{statsFilter ? <span className="muted"> for “{statsFilter}”</span> : null}</h2>
+      {refresh}
       <div className="stat-tiles">
         <div className="tile"><span className="tile-value" data-testid="stats-total">{stats.total.toLocaleString()}</span><span>flows</span></div>
         <div className="tile"><span className="tile-value">{stats.errors.toLocaleString()}</span><span>connection errors</span></div>

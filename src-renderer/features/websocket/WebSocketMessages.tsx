@@ -3,10 +3,10 @@
  * from ws.messages through the store) and the selected message as text, JSON or hex.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useLayoutEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import { useServices } from '../../components/api-context.js';
 import { formatBytes, formatTime } from '../../components/format.js';
-import { MESSAGE_PAGE_SIZE, appStore, useApp } from '../../store/index.js';
+import { appStore, useApp } from '../../store/index.js';
 import { MessageView } from './MessageView.js';
 
 const ROW_HEIGHT = 26;
@@ -23,33 +23,19 @@ function preview(base64: string, type: string): string {
 }
 
 export function WebSocketMessages({ flowId }: { flowId: number }) {
-  const { api } = useServices();
+  const { queries } = useServices();
   const messages = useApp((s) => s.ws.messages);
   const dropped = useApp((s) => s.ws.dropped);
   const follow = useApp((s) => s.ws.follow);
   const selectedSeq = useApp((s) => s.ws.selectedSeq);
-  const { wsOpened, wsPageLoaded, wsSelect, wsFollow } = appStore.getState();
+  const { wsSelect, wsFollow } = appStore.getState();
   const scrollRef = useRef<HTMLDivElement>(null);
-  const loading = useRef(false);
-
-  const loadMore = useCallback(async () => {
-    const { ws } = appStore.getState();
-    if (loading.current || ws.caughtUp || ws.flowId !== flowId) return;
-    loading.current = true;
-    try {
-      const afterSeq = ws.messages.at(-1)?.seq;
-      const page = await api['flows.messages']({ id: flowId, limit: MESSAGE_PAGE_SIZE, ...(afterSeq === undefined ? {} : { afterSeq }) });
-      wsPageLoaded(flowId, page);
-    } finally {
-      loading.current = false;
-    }
-  }, [api, flowId, wsPageLoaded]);
+  const { messages: messageQueries } = queries;
 
   useEffect(() => {
-    wsOpened(flowId);
-    void loadMore();
-    return () => wsOpened(null);
-  }, [flowId, wsOpened, loadMore]);
+    messageQueries.open(flowId);
+    return () => messageQueries.open(null);
+  }, [flowId, messageQueries]);
 
   const virtualizer = useVirtualizer({
     count: messages.length,
@@ -67,7 +53,7 @@ export function WebSocketMessages({ flowId }: { flowId: number }) {
     const element = scrollRef.current!;
     const fromEnd = element.scrollHeight - element.clientHeight - element.scrollTop;
     wsFollow(fromEnd <= ROW_HEIGHT);
-    if (fromEnd < LOAD_AHEAD_PX) void loadMore();
+    if (fromEnd < LOAD_AHEAD_PX && !appStore.getState().ws.caughtUp) void messageQueries.loadMore();
   };
 
   const selected = messages.find((m) => m.seq === selectedSeq) ?? null;
