@@ -59,6 +59,7 @@ export function trafficStats(s: ReadStatements, filter: SqlFilter): Stats {
   const groups = s.filtered.get<GroupRow>(statsGroupsSql(filter.where)).all(...filter.params);
   let total = 0;
   let errors = 0;
+  let failed = 0;
   let durationSum = 0;
   let durationCount = 0;
   const methods = new Map<string, number>();
@@ -68,6 +69,7 @@ export function trafficStats(s: ReadStatements, filter: SqlFilter): Stats {
   for (const group of groups) {
     total += group.total;
     errors += group.errors;
+    failed += group.failed;
     durationSum += group.duration_sum;
     durationCount += group.duration_count;
     add(methods, group.method, group.total);
@@ -91,6 +93,7 @@ export function trafficStats(s: ReadStatements, filter: SqlFilter): Stats {
   return {
     total,
     errors,
+    failed,
     averageDurationMs: durationCount === 0 ? null : durationSum / durationCount,
     byMethod: byCount(methods),
     byStatusClass: [...classes].map(([key, count]) => ({ key, count })).sort((a, b) => a.key.localeCompare(b.key)),

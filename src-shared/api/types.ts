@@ -72,7 +72,10 @@ export interface CountBy {
 
 export interface Stats {
   total: number;
+  /** Flows that failed before a response: refused, reset, timed out, TLS errors... */
   errors: number;
+  /** Flows with an error or a 5xx response. */
+  failed: number;
   averageDurationMs: number | null;
   byMethod: CountBy[];
   /** '1xx' .. '5xx', 'none' for flows without a response. */

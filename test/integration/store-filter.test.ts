@@ -187,6 +187,7 @@ describe('filtered store queries', () => {
     expect(store.trafficStats()).toEqual({
       total: 8,
       errors: 1,
+      failed: 2,
       averageDurationMs: (100 + 300 + 50 + 1500 + 60_000 + 120 + 30) / 7,
       byMethod: [{ key: 'GET', count: 6 }, { key: 'DELETE', count: 1 }, { key: 'POST', count: 1 }],
       byStatusClass: [{ key: '1xx', count: 1 }, { key: '2xx', count: 4 }, { key: '4xx', count: 1 }, { key: '5xx', count: 1 }, { key: 'none', count: 1 }],
@@ -212,6 +213,7 @@ describe('filtered store queries', () => {
     expect(stats).toMatchObject({
       total: 3,
       errors: 0,
+      failed: 0,
       averageDurationMs: (100 + 300 + 120) / 3,
       byMethod: [{ key: 'DELETE', count: 1 }, { key: 'GET', count: 1 }, { key: 'POST', count: 1 }],
       byStatusClass: [{ key: '2xx', count: 2 }, { key: '4xx', count: 1 }],
@@ -220,7 +222,7 @@ describe('filtered store queries', () => {
     });
     expect(stats.slowest.map((s) => s.id)).toEqual([2, 7, 1]);
     expect(store.trafficStats('~c 999')).toEqual({
-      total: 0, errors: 0, averageDurationMs: null, byMethod: [], byStatusClass: [], byHost: [], errorRateByHost: [], slowest: [],
+      total: 0, errors: 0, failed: 0, averageDurationMs: null, byMethod: [], byStatusClass: [], byHost: [], errorRateByHost: [], slowest: [],
     });
   });
 

@@ -72,7 +72,7 @@ export function StatsView() {
       <div className="stat-tiles">
         <div className="tile"><span className="tile-value" data-testid="stats-total">{stats.total.toLocaleString()}</span><span>flows</span></div>
         <div className="tile"><span className="tile-value">{stats.errors.toLocaleString()}</span><span>connection errors</span></div>
-        <div className="tile"><span className="tile-value">{stats.total ? `${((stats.errors / stats.total) * 100).toFixed(1)}%` : '–'}</span><span>error rate</span></div>
+        <div className="tile"><span className="tile-value">{stats.total ? `${((stats.failed / stats.total) * 100).toFixed(1)}%` : '–'}</span><span>failed (error or 5xx)</span></div>
         <div className="tile"><span className="tile-value">{formatDuration(stats.averageDurationMs) || '–'}</span><span>average duration</span></div>
       </div>
       <div className="stats-grid">
