@@ -10,7 +10,7 @@ import type {
   BodyInfo, ConnectionEvent, Flow, FlowScheme, FlowTimings, RawHeaders, TlsInfo, WsMessage,
 } from '../../src-shared/model/flow.js';
 import { headerValue } from '../../src-shared/util/headers.js';
-import { prepareBody, type PreparedBody } from '../store/body-codec.js';
+import { prepareBody, prepareSmallBody, type PreparedBody } from '../store/body-codec.js';
 import { BodyCapture } from './body-capture.js';
 import type { BodySide, StepHooks, WsFrame } from './passthrough-steps.js';
 
@@ -201,6 +201,7 @@ export class Capture implements StepHooks {
     if (exchange.finished || !exchange.request) return;
     exchange.finished = true;
     this.exchanges.delete(engineId);
+    if (this.storeNow(exchange)) return;
     const storing = this.store(exchange).catch((error: unknown) => {
       process.emitWarning(`Flowscope could not store flow ${exchange.flowId}: ${String(error)}`);
     });
@@ -217,6 +218,21 @@ export class Capture implements StepHooks {
     await Promise.all(this.storing);
   }
 
+  /** Small identity bodies need no zlib work: such a flow is queued at once. False when it needs the async path. */
+  private storeNow(exchange: Exchange): boolean {
+    const requestBody = this.prepareNow(exchange.requestBody, exchange.request!.rawHeaders);
+    if (requestBody === null) return false;
+    const responseBody = exchange.response ? this.prepareNow(exchange.responseBody, exchange.response.rawHeaders) : undefined;
+    if (responseBody === null) return false;
+    this.enqueue(exchange, requestBody, responseBody);
+    return true;
+  }
+
+  private prepareNow(body: BodyCapture, headers: RawHeaders): PreparedBody | undefined | null {
+    if (body.captured === 0) return undefined;
+    return prepareSmallBody(body.bytes(), { contentEncoding: headerValue(headers, 'content-encoding'), truncated: body.truncated });
+  }
+
   private async store(exchange: Exchange): Promise<void> {
     const request = exchange.request!;
     const response = exchange.response;
@@ -224,6 +240,12 @@ export class Capture implements StepHooks {
       this.prepare(exchange.requestBody, request.rawHeaders),
       response ? this.prepare(exchange.responseBody, response.rawHeaders) : undefined,
     ]);
+    this.enqueue(exchange, requestBody, responseBody);
+  }
+
+  private enqueue(exchange: Exchange, requestBody: PreparedBody | undefined, responseBody: PreparedBody | undefined): void {
+    const request = exchange.request!;
+    const response = exchange.response;
     const timing = response?.timingEvents ?? request.timingEvents;
     const flow = this.buildFlow(exchange, timing, requestBody?.decodedSize ?? null, responseBody?.decodedSize ?? null);
     const bodies: { request?: PreparedBody; response?: PreparedBody } = {};

@@ -4,7 +4,6 @@
  */
 import type Database from 'better-sqlite3';
 import { storeChunk } from './body-codec.js';
-import type { FlowRow } from './rows.js';
 import type { WriteStatements } from './statements.js';
 import { isItemError } from './write-errors.js';
 
@@ -15,7 +14,7 @@ export interface WireBody {
 }
 
 export type WireItem =
-  | { kind: 'flow'; row: FlowRow; request: WireBody | null; response: WireBody | null }
+  | { kind: 'flow'; id: number; values: unknown[]; request: WireBody | null; response: WireBody | null }
   | { kind: 'messages'; flowId: number; firstSeq: number; lastSeq: number; count: number; data: Uint8Array }
   | { kind: 'event'; time: number; type: string; clientIp: string | null; clientPort: number | null; host: string | null; message: string };
 
@@ -39,9 +38,9 @@ export function batchCommitter(db: Database.Database, statements: WriteStatement
     for (const item of items) {
       try {
         if (item.kind === 'flow') {
-          statements.upsertFlow.run(item.row);
-          if (item.request) statements.upsertBody.run(item.row.id, 'request', item.request.storage, asBuffer(item.request.data));
-          if (item.response) statements.upsertBody.run(item.row.id, 'response', item.response.storage, asBuffer(item.response.data));
+          statements.upsertFlow.run(item.values);
+          if (item.request) statements.upsertBody.run(item.id, 'request', item.request.storage, asBuffer(item.request.data));
+          if (item.response) statements.upsertBody.run(item.id, 'response', item.response.storage, asBuffer(item.response.data));
         } else if (item.kind === 'messages') {
           const chunk = storeChunk(asBuffer(item.data));
           const info = statements.insertChunk.run(item.flowId, item.firstSeq, item.lastSeq, item.count, chunk.storage, chunk.data);

@@ -126,6 +126,15 @@ function compressAsync(data: Buffer): Promise<Buffer> {
 }
 
 /**
+ * What prepareBody would give, when it needs no zlib work (a small identity body): most bodies of
+ * a busy API are, and they then skip a promise and a turn of the event loop. Null otherwise.
+ */
+export function prepareSmallBody(bytes: Uint8Array, info: { contentEncoding: string | null; truncated: boolean }): PreparedBody | null {
+  if (bytes.byteLength >= COMPRESS_FROM_BYTES || isContentEncoded(info.contentEncoding)) return null;
+  return { storage: 'raw', data: bufferOf(bytes), decodedSize: info.truncated ? null : bytes.byteLength };
+}
+
+/**
  * Turns captured body bytes into what the store keeps. Runs in the capture path before enqueueing,
  * so all zlib work goes through the async APIs (libuv's thread pool), never the event loop.
  */

@@ -5,8 +5,8 @@ import type { EventRow, FlowRow, SummaryRow } from './rows.js';
 /** Retention hands free pages back to the file system this many at a time (1 MiB of 4 KiB pages), so one step writes only a few MiB of WAL. */
 export const VACUUM_PAGES_PER_STEP = 256;
 
-/** Every column the writer sets on `flows` (all but message_count, which only messages change). */
-const FLOW_COLUMNS = [
+/** Every column the writer sets on `flows` (all but message_count, which only messages change), in the upsert's order. */
+export const FLOW_COLUMNS = [
   'id', 'kind', 'started_at', 'ended_at', 'duration_ms', 'method', 'url', 'scheme', 'host', 'port', 'path',
   'http_version', 'status_code', 'status_message', 'request_headers', 'response_headers',
   'request_wire_size', 'request_decoded_size', 'request_captured_size', 'request_truncated', 'request_dropped',
@@ -21,9 +21,18 @@ const FLOW_COLUMNS = [
 const everyColumnWritten: Exclude<keyof FlowRow, (typeof FLOW_COLUMNS)[number]> extends never ? true : never = true;
 void everyColumnWritten;
 
+/**
+ * A row as positional values for the upsert. Rows cross to the writer thread as these arrays: an
+ * array of 41 values clones in a third of the time of an object with 41 keys (2.4 vs 8.4 us here)
+ * and binds faster than named parameters.
+ */
+export function flowRowValues(row: FlowRow): unknown[] {
+  return FLOW_COLUMNS.map((column) => row[column]);
+}
+
 /** WebSocket flows are written when accepted and again when closed, so a flow write is an upsert. */
 const UPSERT_FLOW_SQL =
-  `INSERT INTO flows (${FLOW_COLUMNS.join(', ')}) VALUES (${FLOW_COLUMNS.map((c) => `@${c}`).join(', ')}) ` +
+  `INSERT INTO flows (${FLOW_COLUMNS.join(', ')}) VALUES (${FLOW_COLUMNS.map(() => '?').join(', ')}) ` +
   `ON CONFLICT (id) DO UPDATE SET ${FLOW_COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ')}`;
 
 const SUMMARY_COLUMNS =
@@ -112,7 +121,8 @@ export interface ReadStatements {
 }
 
 export interface WriteStatements {
-  upsertFlow: Statement<[FlowRow]>;
+  /** Values in FLOW_COLUMNS order (flowRowValues). */
+  upsertFlow: Statement<unknown[]>;
   upsertBody: Statement<[number, string, string, Buffer]>;
   insertChunk: Statement<[number, number, number, number, ChunkStorage, Buffer]>;
   addMessageCount: Statement<[number, number]>;
@@ -161,7 +171,7 @@ export function prepareReadStatements(db: Database.Database): ReadStatements {
 /** Statements of the one writing connection (the batched writer, retention and clear). */
 export function prepareWriteStatements(db: Database.Database): WriteStatements {
   return {
-    upsertFlow: db.prepare<[FlowRow]>(UPSERT_FLOW_SQL),
+    upsertFlow: db.prepare<unknown[]>(UPSERT_FLOW_SQL),
     upsertBody: db.prepare<[number, string, string, Buffer]>(
       'INSERT INTO bodies (flow_id, side, storage, data) VALUES (?, ?, ?, ?) ' +
         'ON CONFLICT (flow_id, side) DO UPDATE SET storage = excluded.storage, data = excluded.data',

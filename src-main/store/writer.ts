@@ -5,6 +5,7 @@ import type { PreparedBody } from './body-codec.js';
 import type { CommitOutcome, Committer } from './committers.js';
 import { ChunkBuilder } from './message-chunks.js';
 import { flowToRow, type FlowRow } from './rows.js';
+import { flowRowValues } from './statements.js';
 import { describeWriteError, type WriteError } from './write-errors.js';
 
 export interface WriterOptions {
@@ -71,7 +72,7 @@ function wireBody(body: PreparedBody | undefined, transfer: ArrayBuffer[]): Wire
 
 function toWire(item: QueueItem, transfer: ArrayBuffer[]): WireItem {
   if (item.kind === 'flow') {
-    return { kind: 'flow', row: item.row, request: wireBody(item.request, transfer), response: wireBody(item.response, transfer) };
+    return { kind: 'flow', id: item.row.id, values: flowRowValues(item.row), request: wireBody(item.request, transfer), response: wireBody(item.response, transfer) };
   }
   if (item.kind === 'messages') {
     const { chunk } = item;
