@@ -73,10 +73,12 @@ export class LiveFeed implements CaptureSink {
 
   enqueueFlow(flow: Flow, bodies?: { request?: PreparedBody; response?: PreparedBody }): void {
     this.store.enqueueFlow(flow, bodies);
-    const count = this.openSockets.get(flow.id);
-    const open = flow.kind === 'websocket' && flow.endedAt === null;
-    if (open) this.openSockets.set(flow.id, count ?? 0);
-    else this.openSockets.delete(flow.id);
+    // Only WebSocket flows are written twice (open, then closed); an HTTP flow costs no map work here.
+    const count = flow.kind === 'websocket' ? this.openSockets.get(flow.id) : undefined;
+    if (flow.kind === 'websocket') {
+      if (flow.endedAt === null) this.openSockets.set(flow.id, count ?? 0);
+      else this.openSockets.delete(flow.id);
+    }
     if (this.listeners.size === 0) return;
     const summary = summaryOf(flow, count ?? 0);
     if (count === undefined || this.added.has(flow.id)) this.added.set(flow.id, summary);
