@@ -82,6 +82,8 @@ function fileSize(file: string): number {
  */
 export class FlowStore {
   private readonly retentionTasks = new Set<Disposable>();
+  /** Handing the pages freed by the last clear() back to the disk, step by step. */
+  private reclaiming: Disposable | null = null;
   private nextId: number;
   private closed = false;
 
@@ -235,7 +237,8 @@ export class FlowStore {
     } finally {
       this.db.pragma('foreign_keys = ON');
     }
-    retention.reclaimFreePages();
+    this.reclaiming?.dispose();
+    this.reclaiming = retention.reclaimFreePages();
   }
 
   /** Deletes the oldest flows until every cap holds; returns how many were deleted. */
@@ -262,6 +265,7 @@ export class FlowStore {
   close(): void {
     if (this.closed) return;
     for (const task of [...this.retentionTasks]) task.dispose();
+    this.reclaiming?.dispose();
     this.writable?.writer.close();
     this.closed = true;
     this.db.close();

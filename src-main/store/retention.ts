@@ -77,15 +77,36 @@ export class Retention {
     };
   }
 
-  /** Hands every free page back to the file system (after clear()), then checkpoints the WAL. */
-  reclaimFreePages(): void {
-    for (let free = this.read.freelistCount.get()!; free > 0; ) {
-      this.write.incrementalVacuum();
-      const left = this.read.freelistCount.get()!;
-      if (left >= free) break;
-      free = left;
-    }
-    this.write.checkpoint.all();
+  /**
+   * Hands every free page back to the file system (after clear()), one step per turn of the event
+   * loop: a million flows' pages take about 1.7 s in all, which must not stall the proxy at once.
+   * Checkpoints the WAL at the end. Errors are left for the next clear or retention run.
+   */
+  reclaimFreePages(): Disposable {
+    let pending: NodeJS.Immediate | null = null;
+    let free = this.read.freelistCount.get()!;
+    const step = (): void => {
+      pending = null;
+      try {
+        if (free > 0) {
+          this.write.incrementalVacuum();
+          const left = this.read.freelistCount.get()!;
+          // A store made without auto_vacuum cannot shrink this way: stop rather than spin.
+          free = left < free ? left : 0;
+        }
+        if (free > 0) pending = setImmediate(step).unref();
+        else this.write.checkpoint.all();
+      } catch {
+        // A full or read-only disk: the pages stay free inside the file until the next attempt.
+      }
+    };
+    step();
+    return {
+      dispose: () => {
+        if (pending) clearImmediate(pending);
+        pending = null;
+      },
+    };
   }
 
   /** Does one chunk of work: returns the flows it deleted, or null when every cap already holds. */
