@@ -4,11 +4,8 @@
  * webview. Links meant for the user go to the OS browser through the vetted openExternal.
  */
 import type { App, Event, WebContents } from 'electron';
+import type { Disposable } from '../../src-shared/util/disposable.js';
 import type { OpenExternal } from './open-external.js';
-
-export interface Disposable {
-  dispose(): void;
-}
 
 export function guardWebContents(contents: WebContents, openExternal: OpenExternal): void {
   contents.on('will-navigate', (event: Event, url: string) => {

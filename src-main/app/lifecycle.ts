@@ -1,9 +1,6 @@
 /** Single instance and clean shutdown: the store must be flushed and unlocked before exit. */
 import type { App, Event } from 'electron';
-
-export interface Disposable {
-  dispose(): void;
-}
+import type { Disposable } from '../../src-shared/util/disposable.js';
 
 /**
  * Claims the single-instance lock. False: another Flowscope holds it (and has been told to come

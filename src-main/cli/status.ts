@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readRuntimeFile } from '../service/runtime-file.js';
 import { FlowStore } from '../store/index.js';
@@ -18,18 +18,16 @@ interface StatusReport {
   lastWriteError: unknown;
 }
 
-function fileSize(file: string): number {
-  return existsSync(file) ? statSync(file).size : 0;
-}
-
 export function statusReport(dataDir: string): StatusReport {
   const runtime = readRuntimeFile(dataDir);
   const databasePath = path.join(dataDir, 'flows.db');
   let flowCount = 0;
+  let databaseBytes = 0;
   if (existsSync(databasePath)) {
     const store = FlowStore.open(databasePath, { readonly: true });
     try {
       flowCount = store.countFlows();
+      databaseBytes = store.sizeOnDisk();
     } finally {
       store.close();
     }
@@ -43,7 +41,7 @@ export function statusReport(dataDir: string): StatusReport {
     uiUrl: runtime?.uiUrl ?? null,
     startedAt: runtime ? new Date(runtime.startedAt).toISOString() : null,
     flowCount,
-    databaseBytes: fileSize(databasePath) + fileSize(`${databasePath}-wal`),
+    databaseBytes,
     queued: stats?.queued ?? null,
     dropped: stats?.dropped ?? null,
     lastWriteError: stats?.lastWriteError ?? null,

@@ -2,7 +2,6 @@
  * The one implementation of the contract (src-shared/api). Transports validate arguments and map
  * errors; this file turns calls into store, engine and CA operations and nothing else.
  */
-import { statSync } from 'node:fs';
 import type { ApiHandlers } from '../../src-shared/api/contract.js';
 import { ApiError } from '../../src-shared/api/errors.js';
 import type { BodyView, ProxyState, SettingsChange } from '../../src-shared/api/types.js';
@@ -33,14 +32,6 @@ const CA_FILES = {
 } as const;
 
 const MIB = 1024 * 1024;
-
-function fileSize(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
-}
 const DAY_MS = 86_400_000;
 
 export function retentionCaps(r: Settings['retention']): RetentionCaps {
@@ -79,7 +70,7 @@ export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptio
       proxyUrl: engine.url,
       startedAt: runtime.startedAt,
       flowCount: await reads.countFlows(),
-      dbSizeBytes: fileSize(runtime.databasePath) + fileSize(`${runtime.databasePath}-wal`),
+      dbSizeBytes: store.sizeOnDisk(),
       queued: queue.queued,
       dropped: queue.dropped,
       lastWriteError: queue.lastWriteError?.message ?? null,

@@ -7,7 +7,7 @@ import { openDatabase } from './database.js';
 import { compileFilter, registerFilterFunctions } from './filter-sql.js';
 import * as reader from './reader.js';
 import { trafficStats } from './stats.js';
-import type { Disposable } from './disposable.js';
+import type { Disposable } from '../../src-shared/util/disposable.js';
 import { Retention, type RetentionCaps } from './retention.js';
 import {
   prepareReadStatements,
@@ -23,7 +23,7 @@ import type { WriteError } from './write-errors.js';
 export { prepareBody, type PreparedBody } from './body-codec.js';
 export type { BodySide, FlowPage, StoredBody } from './reader.js';
 export { ReadPool } from './read-pool.js';
-export type { Disposable } from './disposable.js';
+export type { Disposable } from '../../src-shared/util/disposable.js';
 export type { RetentionCaps } from './retention.js';
 export type { DroppedCounts } from './writer.js';
 export type { WriteError } from './write-errors.js';
@@ -175,11 +175,16 @@ export class FlowStore {
     };
   }
 
+  /** The database file plus its WAL, in bytes: a stat of two files, no query. */
+  sizeOnDisk(): number {
+    return fileSize(this.file) + fileSize(`${this.file}-wal`);
+  }
+
   stats(): StoreStats {
     return {
       ...this.queueStats(),
       flowCount: this.read.countFlows.get()!,
-      dbSizeBytes: fileSize(this.file) + fileSize(`${this.file}-wal`),
+      dbSizeBytes: this.sizeOnDisk(),
     };
   }
 

@@ -1,4 +1,4 @@
-import type { Disposable } from './disposable.js';
+import type { Disposable } from '../../src-shared/util/disposable.js';
 import type { ReadStatements, WriteStatements } from './statements.js';
 
 export interface RetentionCaps {

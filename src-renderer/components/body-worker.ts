@@ -1,5 +1,6 @@
 /** Web Worker: base64 decoding and pretty-printing of bodies and messages, off the UI thread. */
 import { formatBody, type FormattedBody } from './body-format.js';
+import { base64ToBytes } from './format.js';
 
 export interface BodyJob {
   id: number;
@@ -18,18 +19,11 @@ export interface BodyJobResult {
 /** A job that threw says so with its id, so only that job fails and the worker keeps serving. */
 export type BodyJobReply = BodyJobResult | { id: number; error: string };
 
-function decodeBase64(base64: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
 self.onmessage = (event: MessageEvent<BodyJob>) => {
   const { id, base64, contentType, view } = event.data;
   const post = (reply: BodyJobReply, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(reply, transfer);
   try {
-    const bytes = decodeBase64(base64);
+    const bytes = base64ToBytes(base64);
     const body = formatBody(bytes, contentType, view);
     const result: BodyJobResult = { id, body, bytes: body.kind === 'image' ? bytes.buffer : null };
     post(result, result.bytes ? [result.bytes] : []);

@@ -1,6 +1,7 @@
 /** The UI side of the body worker: one worker for the page (respawned after a stuck job), one promise per job. */
 import BodyWorker from './body-worker.ts?worker';
 import { createBodyFormatter } from './body-worker-client.js';
+import { base64ToBytes } from './format.js';
 
 export const formatInWorker = createBodyFormatter(() => new BodyWorker());
 
@@ -10,7 +11,7 @@ export const formatInWorker = createBodyFormatter(() => new BodyWorker());
  */
 export function rawText(base64: string): string {
   try {
-    return new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+    return new TextDecoder().decode(base64ToBytes(base64));
   } catch {
     return '';
   }

@@ -14,6 +14,14 @@ export function base64ByteLength(base64: string): number {
   return Math.floor((base64.length * 3) / 4) - padding;
 }
 
+/** The bytes a base64 string holds (bodies and payloads cross the contract as base64). */
+export function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
 export function formatDuration(ms: number | null): string {
   if (ms === null) return '';
   if (ms < 1) return '<1 ms';

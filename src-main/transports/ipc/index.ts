@@ -1,1 +1,1 @@
-export { appMainFrameOnly, registerIpc, type Disposable, type EventTarget, type SenderCheck } from './register-ipc.js';
+export { appMainFrameOnly, registerIpc, type EventTarget, type SenderCheck } from './register-ipc.js';

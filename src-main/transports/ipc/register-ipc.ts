@@ -8,14 +8,11 @@ import { CALL_NAMES, type ApiEvents, type CallName, type EventName } from '../..
 import { ApiError, toApiErrorBody } from '../../../src-shared/api/errors.js';
 import { validateArgs } from '../../../src-shared/api/validate.js';
 import { IPC_EVENT_CHANNEL, ipcCallChannel, type IpcEnvelope } from '../../../src-shared/api/ipc.js';
+import type { Disposable } from '../../../src-shared/util/disposable.js';
 import type { ApiService } from '../../service/api-service-types.js';
 
 export type SenderCheck = (frame: WebFrameMain) => boolean;
 export type EventTarget = Pick<WebContents, 'send' | 'isDestroyed'>;
-
-export interface Disposable {
-  dispose(): void;
-}
 
 /**
  * A sender is trusted only when it is the main frame of a page of our own app. Node's URL gives

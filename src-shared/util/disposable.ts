@@ -1,0 +1,4 @@
+/** Something running in the background (a timer, a listener, a server, a task) that dispose() stops. */
+export interface Disposable {
+  dispose(): void;
+}
