@@ -306,6 +306,8 @@ export class Capture implements StepHooks {
       error: exchange.error,
       timings,
       tags: [],
+      source: 'capture',
+      replayOf: null,
     };
   }
 
@@ -361,6 +363,8 @@ export class Capture implements StepHooks {
       error: { type: 'PROTOCOL_ERROR', message: `The client sent a malformed request (${error.errorCode ?? 'unknown error'}).` },
       timings,
       tags: [],
+      source: 'capture',
+      replayOf: null,
     });
   }
 }

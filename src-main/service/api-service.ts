@@ -42,6 +42,10 @@ export function retentionCaps(r: Settings['retention']): RetentionCaps {
   };
 }
 
+const notYet = (): never => {
+  throw new ApiError('UNAVAILABLE', 'Not built yet.');
+};
+
 export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptions): ApiService {
   // The UI's queries run on the read threads: here only the writer's counters and clear run, and
   // waiting for the writer is asynchronous, so the proxy never waits on a query.
@@ -155,6 +159,15 @@ export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptio
     'settings.set': ({ settings: patch }) => changeSettings(patch),
     'ca.info': () => ca.info,
     'ca.export': ({ format }) => ({ ...CA_FILES[format], base64: exportCa(ca, format, { includeKey: false }).toString('base64') }),
+    // BUILDING (issue 4): replaced by the replay, export and import services this session.
+    'flows.delete': notYet,
+    'replay.send': notYet,
+    'replay.flow': notYet,
+    'replay.batch': notYet,
+    'replay.cancel': notYet,
+    'replay.targets': notYet,
+    'export.save': notYet,
+    'import.flows': notYet,
   };
 
   // Someone will ask: a UI or a script. Have the read threads ready for the first page.

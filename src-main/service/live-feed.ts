@@ -36,6 +36,8 @@ function summaryOf(flow: Flow, messageCount: number): FlowSummary {
     responseSize: flow.responseBody ? flow.responseBody.wireSize : null,
     errorType: flow.error?.type ?? null,
     messageCount,
+    source: flow.source,
+    replayOf: flow.replayOf,
   };
 }
 

@@ -95,7 +95,9 @@ class Compiler {
       case 'websocket':
         return `(kind = ${this.bind('websocket')})`;
       case 'replay':
-        return `EXISTS (SELECT 1 FROM json_each(flows.tags) WHERE json_each.value = ${this.bind('replay')})`;
+        return `(source = ${this.bind('replay')})`;
+      case 'imported':
+        return `(source = ${this.bind('import')})`;
       case 'asset': {
         const likes = ASSET_TYPES.map((type) => `response_content_type LIKE ${this.bind(type)}`);
         return `(response_content_type IS NOT NULL AND (${likes.join(' OR ')}))`;

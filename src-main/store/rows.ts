@@ -44,12 +44,14 @@ export interface FlowRow {
   error_message: string | null;
   timings: string;
   tags: string;
+  source: string;
+  replay_of: number | null;
 }
 
 export type SummaryRow = Pick<
   FlowRow,
   | 'id' | 'kind' | 'started_at' | 'duration_ms' | 'method' | 'scheme' | 'host' | 'port' | 'path'
-  | 'status_code' | 'response_content_type' | 'response_wire_size' | 'error_type'
+  | 'status_code' | 'response_content_type' | 'response_wire_size' | 'error_type' | 'source' | 'replay_of'
 > & { message_count: number };
 
 export interface EventRow {
@@ -112,6 +114,8 @@ export function flowToRow(flow: Flow, requestDropped: boolean, responseDropped: 
     error_message: flow.error?.message ?? null,
     timings: JSON.stringify(flow.timings),
     tags: JSON.stringify(flow.tags),
+    source: flow.source,
+    replay_of: flow.replayOf,
   };
 }
 
@@ -163,6 +167,8 @@ export function rowToFlow(row: FlowRow): Flow {
       row.error_type === null ? null : { type: row.error_type as FlowError['type'], message: row.error_message ?? '' },
     timings: JSON.parse(row.timings) as FlowTimings,
     tags: JSON.parse(row.tags) as string[],
+    source: row.source as Flow['source'],
+    replayOf: row.replay_of,
   };
 }
 
@@ -182,6 +188,8 @@ export function rowToSummary(row: SummaryRow): FlowSummary {
     responseSize: row.response_wire_size,
     errorType: row.error_type as FlowSummary['errorType'],
     messageCount: row.message_count,
+    source: row.source as FlowSummary['source'],
+    replayOf: row.replay_of,
   };
 }
 

@@ -6,7 +6,9 @@ import type { CaExportFormat, CaInfo } from '../model/ca.js';
 import type { ConnectionEvent, Flow, FlowSummary } from '../model/flow.js';
 import type { Settings } from '../model/settings.js';
 import type {
-  BodySideName, BodyView, CaFile, FlowPageQuery, FlowPageResult, ProxyState, SettingsChange, SettingsView, Stats, WsMessageView,
+  BodySideName, BodyView, CaFile, ExportProgress, ExportQuery, FlowPageQuery, FlowPageResult, ImportResult, ProxyState,
+  ReplayBatchProgress, ReplayBatchQuery, ReplayRequest, ReplayResult, ReplayTarget, SettingsChange, SettingsView, Stats,
+  WsMessageView,
 } from './types.js';
 
 type Call<A, R> = { args: A; result: R };
@@ -19,6 +21,24 @@ export interface ApiCalls {
   'flows.body': Call<{ id: number; side: BodySideName; decoded?: boolean }, BodyView | null>;
   'flows.messages': Call<{ id: number; afterSeq?: number; limit: number }, WsMessageView[]>;
   'flows.clear': Call<NoArgs, { cleared: true }>;
+  'flows.delete': Call<{ ids: number[] }, { deleted: number }>;
+  /** Sends a request (from the editor) and records the exchange as a new flow. */
+  'replay.send': Call<{ request: ReplayRequest; replayOf?: number }, ReplayResult>;
+  /** Sends a stored flow's request again, optionally to another URL. */
+  'replay.flow': Call<{ id: number; target?: ReplayTarget }, ReplayResult>;
+  /** Starts replaying flows one after another; progress comes as replay.progress events. */
+  'replay.batch': Call<ReplayBatchQuery, { batchId: string; total: number }>;
+  'replay.cancel': Call<{ batchId: string }, { cancelled: boolean }>;
+  /** The alternate targets used last, newest first. */
+  'replay.targets': Call<NoArgs, { targets: string[] }>;
+  /**
+   * Asks where to save (a native dialog) and writes the export there, with export.progress events.
+   * Null when the person cancelled the dialog. UNAVAILABLE in browser mode: download
+   * /api/export.har or /api/export.json instead.
+   */
+  'export.save': Call<ExportQuery & { exportId: string }, { path: string; count: number } | null>;
+  /** Imports a HAR file or Flowscope JSON (newline-delimited): all of it, or nothing when a part is malformed. */
+  'import.flows': Call<{ filename: string; text: string }, ImportResult>;
   'events.list': Call<{ limit: number }, ConnectionEvent[]>;
   'stats.get': Call<{ filter?: string }, Stats>;
   'proxy.status': Call<NoArgs, ProxyState>;
@@ -34,6 +54,9 @@ export interface ApiEvents {
   /** Flows already announced that changed (a WebSocket that closed, a message count that grew). */
   'flows.updated': FlowSummary[];
   'flows.cleared': NoArgs;
+  'flows.deleted': { ids: number[] };
+  'replay.progress': ReplayBatchProgress;
+  'export.progress': ExportProgress;
   'ws.messages': WsMessageView[];
   /** Connections that never became flows, e.g. a client that rejected Flowscope's certificate. */
   'events.added': Array<Omit<ConnectionEvent, 'id'>>;
@@ -61,6 +84,14 @@ const CALLS: Record<CallName, true> = {
   'flows.body': true,
   'flows.messages': true,
   'flows.clear': true,
+  'flows.delete': true,
+  'replay.send': true,
+  'replay.flow': true,
+  'replay.batch': true,
+  'replay.cancel': true,
+  'replay.targets': true,
+  'export.save': true,
+  'import.flows': true,
   'events.list': true,
   'stats.get': true,
   'proxy.status': true,
@@ -73,6 +104,9 @@ const EVENTS: Record<EventName, true> = {
   'flows.added': true,
   'flows.updated': true,
   'flows.cleared': true,
+  'flows.deleted': true,
+  'replay.progress': true,
+  'export.progress': true,
   'ws.messages': true,
   'events.added': true,
   'proxy.state': true,

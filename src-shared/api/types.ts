@@ -2,8 +2,10 @@
  * The values that cross the contract. Everything is plain JSON (bytes travel as base64), so the
  * same types serve Electron IPC, the WebSocket RPC and the REST API.
  */
-import type { FlowSummary, WsMessage } from '../model/flow.js';
+import type { FlowError } from '../model/errors.js';
+import type { FlowSummary, RawHeaders, WsMessage } from '../model/flow.js';
 import type { Settings } from '../model/settings.js';
+import type { ExportFormat } from '../model/transfer.js';
 
 export interface FlowPageQuery {
   /** Filter language expression (see src-shared/filter); empty or absent matches every flow. */
@@ -109,4 +111,83 @@ export interface CaFile {
   filename: string;
   mimeType: string;
   base64: string;
+}
+
+/** Where a replay goes instead of the flow's own URL. */
+export interface ReplayTarget {
+  /** A full URL (sent there as it is) or only an origin such as http://localhost:3000 (path and query kept). */
+  targetUrl: string;
+  /** Keep the original Host header instead of the new target's. */
+  keepHost: boolean;
+}
+
+/** A request as the editor sends it. */
+export interface ReplayRequest {
+  method: string;
+  url: string;
+  headers: RawHeaders;
+  /**
+   * The body: `encoded` true means the bytes are already in the content-encoding the headers name
+   * (sent as they are); false means plain content that Flowscope encodes as the headers say.
+   */
+  body: { base64: string; encoded: boolean } | null;
+}
+
+export interface ReplayResult {
+  /** The new flow that recorded the replay. */
+  flowId: number;
+  statusCode: number | null;
+  error: FlowError | null;
+  durationMs: number | null;
+}
+
+export interface ReplayBatchQuery {
+  /** The flows to replay, in this order; or give `range`. */
+  ids?: number[];
+  /** Every flow with an id from `from` to `to` (both included), oldest first. */
+  range?: { from: number; to: number };
+  /** Pause between two requests. */
+  delayMs: number;
+  target?: ReplayTarget;
+}
+
+export interface ReplayBatchProgress {
+  batchId: string;
+  total: number;
+  /** Requests answered or failed so far. */
+  done: number;
+  state: 'running' | 'finished' | 'cancelled';
+  /** How the replays ended so far: status codes ("200") and error types ("CONNECTION_REFUSED"). */
+  outcomes: CountBy[];
+  /** The flow that recorded the last replay. */
+  lastFlowId: number | null;
+  /** Flows of the batch that could not be sent at all (deleted, a WebSocket...), with why. */
+  skipped: Array<{ id: number; reason: string }>;
+}
+
+export interface ExportQuery {
+  format: ExportFormat;
+  /** Only the flows this filter matches; all flows without one. */
+  filter?: string;
+  /** Only these flows (the filter still applies when both are given). */
+  ids?: number[];
+  /** Leave out credentials: Authorization, Cookie, Set-Cookie and token, API-key and secret headers. */
+  redact: boolean;
+}
+
+export interface ExportProgress {
+  exportId: string;
+  done: number;
+  total: number;
+  state: 'running' | 'finished' | 'failed';
+  /** Why a failed export stopped, said for a person. */
+  error: string | null;
+}
+
+export interface ImportResult {
+  format: ExportFormat;
+  imported: number;
+  /** Ids of the new flows: from firstId to lastId. */
+  firstId: number | null;
+  lastId: number | null;
 }

@@ -15,7 +15,7 @@ export type NumberField = 'status' | 'duration' | 'size';
 
 export type CompareOp = '=' | '<' | '<=' | '>' | '>=';
 
-export type FlagName = 'error' | 'websocket' | 'replay' | 'asset';
+export type FlagName = 'error' | 'websocket' | 'replay' | 'imported' | 'asset';
 
 /**
  * A parsed filter. Regular expressions are JavaScript ones, matched case-insensitively, so the UI

@@ -18,6 +18,7 @@ export const FLAG_OPERATORS: Readonly<Record<string, { flag: FlagName; what: str
   '~e': { flag: 'error', what: 'flows that failed (connection, TLS or protocol error)' },
   '~websocket': { flag: 'websocket', what: 'WebSocket flows' },
   '~replay': { flag: 'replay', what: 'flows sent by replay' },
+  '~imported': { flag: 'imported', what: 'flows read from an imported HAR or JSON file' },
   '~a': { flag: 'asset', what: 'assets: scripts, style sheets, images and fonts' },
 };
 

@@ -4,6 +4,8 @@ import type { FlowError } from './errors.js';
 export type RawHeaders = Array<[name: string, value: string]>;
 
 export type FlowKind = 'http' | 'websocket';
+/** How a flow came to be: captured from traffic, sent by replay, or read from an imported file. */
+export type FlowSource = 'capture' | 'replay' | 'import';
 export type FlowScheme = 'http' | 'https' | 'ws' | 'wss';
 
 /** What was captured of one body. Stored bytes are as on the wire (still gzip/br if encoded). */
@@ -74,6 +76,9 @@ export interface Flow {
   timings: FlowTimings;
   /** Flowscope-internal labels, e.g. the mockttp id ("engine:<id>"). */
   tags: string[];
+  source: FlowSource;
+  /** The flow this one replayed (source 'replay'), when it is known. */
+  replayOf: number | null;
 }
 
 /** The small row the flow list shows and live updates carry. */
@@ -93,6 +98,8 @@ export interface FlowSummary {
   errorType: FlowError['type'] | null;
   /** WebSocket flows: messages captured so far. */
   messageCount: number;
+  source: FlowSource;
+  replayOf: number | null;
 }
 
 export type WsMessageType = 'text' | 'binary' | 'ping' | 'pong' | 'close';

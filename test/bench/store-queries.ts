@@ -57,6 +57,8 @@ function realisticRow(id: number, next: () => number): FlowRow {
     error_type: failed ? 'CONNECTION_RESET' : null, error_message: failed ? 'socket hang up' : null,
     timings: JSON.stringify({ start, dns: null, connect: null, requestBodyReceived: start + 1, responseHeaders: null, end: null, aborted: null, wsAccepted: null, wsClosed: null }),
     tags: '[]',
+    source: 'capture',
+    replay_of: null,
   };
 }
 

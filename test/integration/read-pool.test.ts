@@ -30,6 +30,8 @@ function makeFlow(id: number, overrides: Partial<Flow> = {}): Flow {
     clientIp: '127.0.0.1', clientPort: 50_000 + id, serverIp: null, serverPort: null, tls: null, error: null,
     timings: { start, dns: null, connect: null, requestBodyReceived: null, responseHeaders: null, end: null, aborted: null, wsAccepted: null, wsClosed: null },
     tags: [],
+    source: 'capture',
+    replayOf: null,
     ...overrides,
   };
 }

@@ -23,6 +23,7 @@ interface FlowSpec {
   responseEncoding?: string | null;
   error?: Flow['error'];
   tags?: string[];
+  source?: Flow['source'];
 }
 
 function makeFlow(id: number, spec: FlowSpec): Flow {
@@ -55,6 +56,8 @@ function makeFlow(id: number, spec: FlowSpec): Flow {
     error: spec.error ?? null,
     timings: { start, dns: null, connect: null, requestBodyReceived: null, responseHeaders: null, end: null, aborted: null, wsAccepted: null, wsClosed: null },
     tags: spec.tags ?? [],
+    source: spec.source ?? 'capture',
+    replayOf: null,
   };
 }
 
@@ -78,11 +81,11 @@ async function seed(store: FlowStore): Promise<void> {
     { url: 'http://cdn.example.net/app.js?v=1', durationMs: 50, responseType: 'application/javascript', responseSize: 2 * 1024 * 1024, responseEncoding: 'br' },
     { response: prepareBody(zlib.brotliCompressSync('console.log("brotli-needle")'), { contentEncoding: 'br', truncated: false }) },
   );
-  await add({ url: 'https://shop.test/cart', status: 500, durationMs: 1500, responseType: 'text/html; charset=utf-8', tags: ['engine:1', 'replay'] });
+  await add({ url: 'https://shop.test/cart', status: 500, durationMs: 1500, responseType: 'text/html; charset=utf-8', tags: ['engine:1'], source: 'replay' });
   await add({ url: 'wss://chat.example.com/ws', kind: 'websocket', status: 101, durationMs: 60_000, responseSize: 0 });
   await add({ url: 'https://down.example.org/', status: null, durationMs: null, error: { type: 'CONNECTION_REFUSED', message: 'refused' } });
   await add({ method: 'DELETE', url: 'https://api.example.com/v1/users/7', status: 204, durationMs: 120, responseSize: 0 });
-  await add({ url: 'https://img.example.com/logo.png', durationMs: 30, responseType: 'image/png', responseSize: 2048, tags: ['replayed-elsewhere'] });
+  await add({ url: 'https://img.example.com/logo.png', durationMs: 30, responseType: 'image/png', responseSize: 2048, source: 'import' });
   store.flush();
 }
 
@@ -128,6 +131,7 @@ describe('filtered store queries', () => {
     ['~e', [6]],
     ['~websocket', [5]],
     ['~replay', [4]],
+    ['~imported', [8]],
     ['~a', [8, 3]],
     ['USERS', [7, 1]],
     ['"example.com/v1"', [7, 2, 1]],

@@ -17,6 +17,8 @@ function makeFlow(id: number, startedAt: number, bodySize = 0): Flow {
     clientIp: null, clientPort: null, serverIp: null, serverPort: null, tls: null, error: null,
     timings: { start: startedAt, dns: null, connect: null, requestBodyReceived: null, responseHeaders: null, end: null, aborted: null, wsAccepted: null, wsClosed: null },
     tags: [],
+    source: 'capture',
+    replayOf: null,
   };
 }
 

@@ -20,6 +20,8 @@ function makeFlow(id: number, bodySize = 0): Flow {
     tls: null, error: null,
     timings: { start: 0, dns: null, connect: null, requestBodyReceived: null, responseHeaders: null, end: null, aborted: null, wsAccepted: null, wsClosed: null },
     tags: [],
+    source: 'capture',
+    replayOf: null,
   };
 }
 

@@ -17,7 +17,7 @@ const { ipcMain, ipcRenderer, mainFrame, subFrame, resetElectronFake, FakeWebCon
 function summary(id: number, host: string): FlowSummary {
   return {
     id, kind: 'http', startedAt: 1_700_000_000_000 + id, durationMs: 12, method: 'GET', scheme: 'https', host, port: 443,
-    path: '/', statusCode: 200, responseContentType: 'text/html', responseSize: 10, errorType: null, messageCount: 0,
+    path: '/', statusCode: 200, responseContentType: 'text/html', responseSize: 10, errorType: null, messageCount: 0, source: 'capture', replayOf: null,
   };
 }
 
@@ -57,6 +57,14 @@ function memoryService() {
     'settings.set': unavailable('settings.set'),
     'ca.info': unavailable('ca.info'),
     'ca.export': unavailable('ca.export'),
+    'flows.delete': unavailable('flows.delete'),
+    'replay.send': unavailable('replay.send'),
+    'replay.flow': unavailable('replay.flow'),
+    'replay.batch': unavailable('replay.batch'),
+    'replay.cancel': unavailable('replay.cancel'),
+    'replay.targets': () => ({ targets: [] }),
+    'export.save': unavailable('export.save'),
+    'import.flows': unavailable('import.flows'),
   };
   const service: ApiService = {
     handlers,

@@ -3,6 +3,7 @@ import { initial } from './001_initial.js';
 import { messageChunks } from './002_message_chunks.js';
 import { brotliBodies } from './003_brotli_bodies.js';
 import { compressedChunks } from './004_compressed_chunks.js';
+import { flowSource } from './005_flow_source.js';
 
 export interface Migration {
   /** Applied in ascending order; never reuse or renumber one that has shipped. */
@@ -11,7 +12,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, messageChunks, brotliBodies, compressedChunks];
+export const MIGRATIONS: readonly Migration[] = [initial, messageChunks, brotliBodies, compressedChunks, flowSource];
 
 const LATEST = Math.max(...MIGRATIONS.map((m) => m.id));
 
