@@ -13,7 +13,7 @@ const dataDir = resolveDataDir(undefined);
 
 void runDesktopApp({
   dataDir,
-  start: async () => {
+  start: async ({ saveDialog }) => {
     quietEngineLogs();
     const { settings, warning } = loadSettings(dataDir);
     if (warning) console.warn(`Warning: ${warning}`);
@@ -25,7 +25,7 @@ void runDesktopApp({
       retention: retentionCaps(settings.retention),
     });
     try {
-      return { service: createApiService(runtime, { settings }), stop: () => runtime.stop() };
+      return { service: createApiService(runtime, { settings, saveDialog }), stop: () => runtime.stop() };
     } catch (error) {
       await runtime.stop();
       throw error;

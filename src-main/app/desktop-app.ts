@@ -13,6 +13,8 @@ import { installWebContentsGuards } from './guards.js';
 import { claimSingleInstance, installCleanShutdown } from './lifecycle.js';
 import { installApplicationMenu } from './menu.js';
 import { createOpenExternal } from './open-external.js';
+import { createSaveDialog } from './save-dialog.js';
+import type { SaveDialog } from '../service/transfer-service.js';
 import { APP_BASE_URL, APP_SCHEME, PRELOAD_PATH, RENDERER_DIR } from './paths.js';
 import { APP_SCHEME_PRIVILEGES, createRendererProtocolHandler } from './renderer-protocol.js';
 import { createMainWindow, focusWindow } from './window.js';
@@ -26,7 +28,8 @@ export interface DesktopCore {
 
 export interface DesktopOptions {
   dataDir: string;
-  start: () => Promise<DesktopCore>;
+  /** Starts the core; `saveDialog` is the native save dialog, for the service's exports. */
+  start: (shell: { saveDialog: SaveDialog }) => Promise<DesktopCore>;
   rendererDir?: string;
   preloadPath?: string;
   platform?: NodeJS.Platform;
@@ -56,7 +59,8 @@ export async function runDesktopApp(options: DesktopOptions): Promise<void> {
   let core: DesktopCore;
   try {
     await app.whenReady();
-    core = await options.start();
+    const saveDialog = createSaveDialog(dialog, () => app.getPath('downloads'), () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow : null));
+    core = await options.start({ saveDialog });
   } catch (error) {
     for (const d of disposables) d.dispose();
     dialog.showErrorBox(`${APP_NAME} could not start`, messageOf(error));

@@ -3,9 +3,11 @@ import { Command, CommanderError } from 'commander';
 import { resolveDataDir } from '../config/data-dir.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../src-shared/model/settings.js';
 import { DEFAULT_UI_PORT } from '../transports/http/server.js';
-import { collect, parsePort, parsePositiveInt, parseSeconds, parseSize } from './parse.js';
+import { collect, parseIdList, parsePort, parsePositiveInt, parseSeconds, parseSize } from './parse.js';
 import { relaunchWithUpstreamCas, upstreamCasPreloaded } from './extra-ca-relaunch.js';
 import { listFlows, showFlow } from './read.js';
+import { replayCommand } from './replay.js';
+import { exportCommand, importCommand } from './transfer.js';
 import { serve } from './serve.js';
 import { printStatus, statusReport } from './status.js';
 
@@ -117,6 +119,62 @@ function buildProgram(setExit: (code: number) => void): Command {
         process.stderr.write(`flowscope: there is no flow ${id}. Run \`flowscope list\` to see the ids.\n`);
         setExit(1);
       }
+    });
+  program
+    .command('replay')
+    .description('send a stored request again; the exchange is stored as a new flow linked to it')
+    .argument('<id>', 'flow id (see `flowscope list`)', parsePositiveInt)
+    .option(...dataDirOption)
+    .option('--target-url <url>', 'send it here instead: a full URL, or only an origin such as http://localhost:3000 (path and query kept)')
+    .option('--keep-host', 'keep the original Host header when sending to --target-url')
+    .action(async (id: number, flags: { dataDir?: string; targetUrl?: string; keepHost?: boolean }) => {
+      setExit(await replayCommand(resolveDataDir(flags.dataDir), { id }, { keepHost: flags.keepHost === true, ...(flags.targetUrl && { targetUrl: flags.targetUrl }) }));
+    });
+
+  program
+    .command('replay-range')
+    .description('replay every flow with an id from FROM to TO, oldest first, one at a time')
+    .argument('<from>', 'first flow id', parsePositiveInt)
+    .argument('<to>', 'last flow id', parsePositiveInt)
+    .option(...dataDirOption)
+    .option('--delay <seconds>', 'pause between two requests', parseSeconds)
+    .option('--target-url <url>', 'send them here instead: a full URL, or only an origin (paths and queries kept)')
+    .option('--keep-host', 'keep the original Host headers when sending to --target-url')
+    .action(async (from: number, to: number, flags: { dataDir?: string; delay?: number; targetUrl?: string; keepHost?: boolean }) => {
+      if (to < from) throw new Error(`TO (${to}) is before FROM (${from}).`);
+      setExit(await replayCommand(resolveDataDir(flags.dataDir), { from, to }, {
+        keepHost: flags.keepHost === true,
+        ...(flags.targetUrl && { targetUrl: flags.targetUrl }),
+        ...(flags.delay !== undefined && { delaySeconds: flags.delay }),
+      }));
+    });
+
+  program
+    .command('export')
+    .description('write flows to a HAR 1.2 file or Flowscope JSON (one flow per line, lossless)')
+    .option(...dataDirOption)
+    .option('--format <format>', 'har or json', 'har')
+    .option('--filter <expr>', 'only the flows this filter matches (the filter language of the UI)')
+    .option('--ids <ids>', 'only these flows, e.g. 3,4,9', parseIdList)
+    .option('--redact', 'leave out credentials: Authorization, Cookie, Set-Cookie, token, API-key and secret headers')
+    .requiredOption('-o, --output <file>', 'where to write; - for standard output')
+    .action(async (flags: { dataDir?: string; format: string; filter?: string; ids?: number[]; redact?: boolean; output: string }) => {
+      await exportCommand(resolveDataDir(flags.dataDir), {
+        format: flags.format, redact: flags.redact === true, output: flags.output,
+        ...(flags.filter !== undefined && { filter: flags.filter }),
+        ...(flags.ids && { ids: flags.ids }),
+      });
+    });
+
+  program
+    .command('import')
+    .description('add the flows of a HAR file (Chrome, Firefox, HTTP Toolkit...) or Flowscope JSON to the store')
+    .argument('<file>', 'the file to import')
+    .option(...dataDirOption)
+    .action(async (file: string, flags: { dataDir?: string }) => {
+      const result = await importCommand(resolveDataDir(flags.dataDir), file);
+      process.stdout.write(`Imported ${result.imported} flows (${result.format === 'har' ? 'HAR' : 'Flowscope JSON'}) as flows ${result.firstId} to ${result.lastId}.
+`);
     });
   return program;
 }

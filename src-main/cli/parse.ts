@@ -26,6 +26,15 @@ export function parsePositiveInt(value: string): number {
   return n;
 }
 
+/** "3,4,9" → [3, 4, 9]. */
+export function parseIdList(value: string): number[] {
+  const ids = value.split(',').map((part) => part.trim());
+  if (ids.length === 0 || ids.some((id) => !/^\d+$/.test(id))) {
+    throw new InvalidArgumentError(`"${value}" is not a list of flow ids. Use ids separated by commas, e.g. 3,4,9.`);
+  }
+  return ids.map(Number);
+}
+
 export function parseSeconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`"${value}" is not a number of seconds greater than 0.`);

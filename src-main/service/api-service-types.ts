@@ -1,4 +1,6 @@
+import type { Writable } from 'node:stream';
 import type { ApiEvents, ApiHandlers, EventName } from '../../src-shared/api/contract.js';
+import type { ExportQuery, ImportResult } from '../../src-shared/api/types.js';
 
 export type EventListener = <E extends EventName>(event: E, payload: ApiEvents[E]) => void;
 
@@ -10,5 +12,9 @@ export interface ApiService {
   readonly handlers: ApiHandlers;
   /** Every pushed event, batched every 50-100 ms. Returns the unsubscribe. */
   subscribe(listener: EventListener): () => void;
+  /** Streams an export (REST downloads), with export.progress events when exportId is given. */
+  exportTo(query: ExportQuery, out: Writable, exportId?: string): Promise<number>;
+  /** Imports a HAR or Flowscope JSON file's text (REST uploads): every flow or none. */
+  importText(text: string, filename: string): Promise<ImportResult>;
   dispose(): void;
 }

@@ -13,6 +13,7 @@ import type { ApiService } from './api-service-types.js';
 import { messageView } from './live-feed.js';
 import type { ProxyRuntime } from './proxy-runtime.js';
 import { mergeSettings, saveSettings, settingsFilePath } from './settings-file.js';
+import { createTransferService, type SaveDialog } from './transfer-service.js';
 
 export interface ApiServiceOptions {
   /** The settings in effect for this run (stored ones, overridden by flags). */
@@ -23,6 +24,8 @@ export interface ApiServiceOptions {
   fromFlags?: Array<keyof Settings>;
   /** How often proxy state is pushed while someone listens. */
   stateIntervalMs?: number;
+  /** The desktop app's save dialog, for export.save (browser mode downloads instead). */
+  saveDialog?: SaveDialog;
 }
 
 const CA_FILES = {
@@ -42,10 +45,6 @@ export function retentionCaps(r: Settings['retention']): RetentionCaps {
   };
 }
 
-const notYet = (): never => {
-  throw new ApiError('UNAVAILABLE', 'Not built yet.');
-};
-
 export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptions): ApiService {
   // The UI's queries run on the read threads: here only the writer's counters and clear run, and
   // waiting for the writer is asynchronous, so the proxy never waits on a query.
@@ -53,6 +52,7 @@ export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptio
   let settings = options.settings;
   let stored = options.stored ?? options.settings;
   const fromFlags = options.fromFlags ?? [];
+  const transfer = createTransferService(runtime, options.saveDialog);
 
   /** A flow announced live may still be in the write queue: let it be committed before saying it is not there. */
   const flowOrThrow = async (id: number): Promise<Flow> => {
@@ -159,15 +159,7 @@ export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptio
     'settings.set': ({ settings: patch }) => changeSettings(patch),
     'ca.info': () => ca.info,
     'ca.export': ({ format }) => ({ ...CA_FILES[format], base64: exportCa(ca, format, { includeKey: false }).toString('base64') }),
-    // BUILDING (issue 4): replaced by the replay, export and import services this session.
-    'flows.delete': notYet,
-    'replay.send': notYet,
-    'replay.flow': notYet,
-    'replay.batch': notYet,
-    'replay.cancel': notYet,
-    'replay.targets': notYet,
-    'export.save': notYet,
-    'import.flows': notYet,
+    ...transfer.handlers,
   };
 
   // Someone will ask: a UI or a script. Have the read threads ready for the first page.
@@ -184,6 +176,8 @@ export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptio
   };
   return {
     handlers,
+    exportTo: transfer.exportTo,
+    importText: transfer.importText,
     subscribe: (listener) => {
       const unsubscribe = feed.subscribe(listener);
       if (listeners++ === 0) {
@@ -198,6 +192,9 @@ export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptio
         if (--listeners === 0) stopState();
       };
     },
-    dispose: stopState,
+    dispose: () => {
+      stopState();
+      transfer.dispose();
+    },
   };
 }

@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadOrCreateCa, type CaMaterial } from '../ca/index.js';
-import { startEngine, type Engine } from '../engine/engine.js';
+import { DEFAULT_RESPONSE_TIMEOUT_MS, startEngine, type Engine } from '../engine/engine.js';
 import { FlowStore, ReadPool } from '../store/index.js';
 import type { Disposable, RetentionCaps } from '../store/index.js';
 import { LiveFeed } from './live-feed.js';
@@ -37,6 +37,8 @@ export interface ProxyRuntime {
   engine: Engine;
   /** What capture records, summarised for the live tail (the store gets it first). */
   feed: LiveFeed;
+  /** How the engine reaches upstreams; replay sends the same way. */
+  upstream: { caPems: string[]; insecureHosts: string[]; responseTimeoutMs: number };
   startedAt: number;
   stats(): Record<string, unknown>;
   /** Rewrites proxy.json now (it is also refreshed every second), e.g. once the UI listens. */
@@ -157,6 +159,11 @@ async function startLocked(options: RuntimeOptions, unlock: () => void): Promise
     reads,
     engine,
     feed,
+    upstream: {
+      caPems: upstreamCaPems,
+      insecureHosts: options.insecureHosts ?? [],
+      responseTimeoutMs: options.responseTimeoutMs ?? DEFAULT_RESPONSE_TIMEOUT_MS,
+    },
     startedAt,
     stats,
     publish: republish,

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { Stats } from '../../src-shared/api/types.js';
 import type { ConnectionEvent, Flow, WsMessage } from '../../src-shared/model/flow.js';
+import type { FlowRecord } from '../../src-shared/model/transfer.js';
 import type { PreparedBody } from './body-codec.js';
 import { openDatabase } from './database.js';
 import { compileFilter, registerFilterFunctions } from './filter-sql.js';
@@ -18,6 +19,7 @@ import {
 import { batchCommitter } from './batch-commit.js';
 import { InlineCommitter, WorkerCommitter } from './committers.js';
 import { WriteQueue, type DroppedCounts } from './writer.js';
+import * as transfer from './transfer.js';
 import type { WriteError } from './write-errors.js';
 
 export { prepareBody, type PreparedBody } from './body-codec.js';
@@ -27,6 +29,10 @@ export type { Disposable } from '../../src-shared/util/disposable.js';
 export type { RetentionCaps } from './retention.js';
 export type { DroppedCounts } from './writer.js';
 export type { WriteError } from './write-errors.js';
+export type { ExportPageQuery } from './transfer.js';
+
+/** Imported records are written this many per transaction, so the writer thread is never kept waiting long. */
+const IMPORT_BATCH = 200;
 
 export interface FlowStoreOptions {
   /** Open for reading only (the CLI's list/show while a proxy writes). */
@@ -222,6 +228,61 @@ export class FlowStore {
 
   listEvents(query: { limit: number }): ConnectionEvent[] {
     return reader.listEvents(this.beforeRead(), query);
+  }
+
+  /** Ids of the flows from `from` to `to` (both included), oldest first, at most `limit`. */
+  flowIdsBetween(from: number, to: number, limit: number): number[] {
+    return this.beforeRead().flowIdsBetween.all(from, to, limit);
+  }
+
+  /** How many flows an export of this filter (and ids) holds. */
+  countForExport(filter?: string, ids?: number[]): number {
+    const statements = this.beforeRead();
+    return transfer.countForExport(statements, compileFilter(filter), ids);
+  }
+
+  /** The next page of whole flows (bodies and messages included) for an export, oldest first. */
+  exportPage(filter: string | undefined, query: transfer.ExportPageQuery): FlowRecord[] {
+    const statements = this.beforeRead();
+    return transfer.exportPage(statements, compileFilter(filter), query);
+  }
+
+  /**
+   * Stores records read from a file as new flows, all of them or none: when a write fails, the
+   * flows already written are deleted again before the error is thrown. A record's replayOf that
+   * names another record of the same import (by its id in the file) is mapped to its new id.
+   */
+  async importRecords(records: FlowRecord[]): Promise<{ firstId: number | null; lastId: number | null }> {
+    const { statements } = this.mustWrite();
+    const ids = records.map(() => this.allocateFlowId());
+    const newIdOf = new Map<number, number>();
+    records.forEach((record, i) => {
+      if (record.flow.id > 0) newIdOf.set(record.flow.id, ids[i]!);
+    });
+    const written: number[] = [];
+    try {
+      for (let at = 0; at < records.length; at += IMPORT_BATCH) {
+        const batch = records.slice(at, at + IMPORT_BATCH);
+        const prepared = await Promise.all(batch.map((record, i) => {
+          const replayOf = record.flow.replayOf === null ? null : (newIdOf.get(record.flow.replayOf) ?? null);
+          return transfer.prepareRecord(record, ids[at + i]!, replayOf);
+        }));
+        this.mustBeOpen();
+        transfer.writeRecords(this.db, statements, prepared);
+        written.push(...prepared.map((p) => p.id));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } catch (error) {
+      if (!this.closed && written.length > 0) this.deleteFlows(written);
+      throw error;
+    }
+    return { firstId: ids[0] ?? null, lastId: ids.at(-1) ?? null };
+  }
+
+  /** Deletes these flows with their bodies and messages; returns how many existed. */
+  deleteFlows(ids: number[]): number {
+    const { statements } = this.mustWrite();
+    return statements.deleteFlowsById.run(JSON.stringify(ids)).changes;
   }
 
   /** Deletes every flow, message and event, including those still queued. Ids keep counting up. */

@@ -4,6 +4,7 @@
  */
 import type { ApiErrorBody } from '../../src-shared/api/errors.js';
 import type { WsMessage } from '../../src-shared/model/flow.js';
+import type { FlowRecord } from '../../src-shared/model/transfer.js';
 import type { FlowStore, StoredBody } from './index.js';
 
 export type ReadMethod =
@@ -13,7 +14,10 @@ export type ReadMethod =
   | 'getFlow'
   | 'getBody'
   | 'getWsMessages'
-  | 'listEvents';
+  | 'listEvents'
+  | 'countForExport'
+  | 'exportPage'
+  | 'flowIdsBetween';
 
 export type ReadArgs<M extends ReadMethod> = Parameters<FlowStore[M]>;
 export type ReadResult<M extends ReadMethod> = ReturnType<FlowStore[M]>;
@@ -30,6 +34,13 @@ export type ReadAnswer = { id: number; result: unknown } | { id: number; error: 
 function bytesOf(method: ReadMethod, result: unknown): Uint8Array[] {
   if (method === 'getBody') return result === null ? [] : [(result as StoredBody).bytes];
   if (method === 'getWsMessages') return (result as WsMessage[]).map((message) => message.payload);
+  if (method === 'exportPage') {
+    return (result as FlowRecord[]).flatMap((r) => [
+      ...(r.requestBody ? [r.requestBody.bytes] : []),
+      ...(r.responseBody ? [r.responseBody.bytes] : []),
+      ...r.messages.map((message) => message.payload),
+    ]);
+  }
   return [];
 }
 

@@ -14,6 +14,8 @@ import { callsJavaScript, compileFilter } from './filter-sql.js';
 import type { FlowStore } from './index.js';
 import { restoreBuffers, type ReadAnswer, type ReadArgs, type ReadCall, type ReadMethod, type ReadResult } from './read-calls.js';
 import type { BodySide, FlowPage, StoredBody } from './reader.js';
+import type { FlowRecord } from '../../src-shared/model/transfer.js';
+import type { ExportPageQuery } from './transfer.js';
 import { workerScript } from './worker-script.js';
 
 const THREADS = 2;
@@ -24,7 +26,7 @@ const DEFAULT_DEADLINE_MS = 30_000;
  * flows and bodies, which a person is waiting on. A page whose filter no index can help is a scan
  * too (see isScan).
  */
-const SCANS: ReadonlySet<ReadMethod> = new Set(['countFlows', 'trafficStats']);
+const SCANS: ReadonlySet<ReadMethod> = new Set(['countFlows', 'trafficStats', 'countForExport', 'exportPage']);
 
 /** What a call was reading, for the message when it runs out of time. */
 const READING: Readonly<Record<ReadMethod, string>> = {
@@ -35,6 +37,9 @@ const READING: Readonly<Record<ReadMethod, string>> = {
   getBody: 'a body',
   getWsMessages: "a WebSocket's messages",
   listEvents: 'the connection events',
+  countForExport: 'the flows to export',
+  exportPage: 'a page of the export',
+  flowIdsBetween: 'the flows of a range',
 };
 
 export interface ReadPoolOptions {
@@ -68,7 +73,9 @@ function answerError(error: ApiErrorBody): Error {
 function filterOf(method: ReadMethod, args: unknown[]): string | undefined {
   let filter: string | undefined;
   if (method === 'pageSummaries') filter = (args[0] as ReadArgs<'pageSummaries'>[0]).filter;
-  else if (method === 'countFlows' || method === 'trafficStats') filter = args[0] as string | undefined;
+  else if (method === 'countFlows' || method === 'trafficStats' || method === 'countForExport' || method === 'exportPage') {
+    filter = args[0] as string | undefined;
+  }
   return filter?.trim() ? filter : undefined;
 }
 
@@ -146,6 +153,18 @@ export class ReadPool {
 
   listEvents(query: { limit: number }): Promise<ConnectionEvent[]> {
     return this.call('listEvents', [query]);
+  }
+
+  countForExport(filter?: string, ids?: number[]): Promise<number> {
+    return this.call('countForExport', [filter, ids]);
+  }
+
+  flowIdsBetween(from: number, to: number, limit: number): Promise<number[]> {
+    return this.call('flowIdsBetween', [from, to, limit]);
+  }
+
+  exportPage(filter: string | undefined, query: ExportPageQuery): Promise<FlowRecord[]> {
+    return this.call('exportPage', [filter, query]);
   }
 
   /** The running threads, for diagnostics and tests. */

@@ -114,6 +114,7 @@ export interface ReadStatements {
   /** Chunks of a flow that hold messages after a seq, in order (iterate: stop when you have enough). */
   chunksAfter: Statement<[number, number], { storage: ChunkStorage; data: Buffer }>;
   recentEvents: Statement<[number], EventRow>;
+  flowIdsBetween: Statement<[number, number, number], number>;
   pageCount: Statement<[], number>;
   freelistCount: Statement<[], number>;
   pageSize: Statement<[], number>;
@@ -133,6 +134,8 @@ export interface WriteStatements {
   /** Frees up to VACUUM_PAGES_PER_STEP pages (a function: see prepareWriteStatements). */
   incrementalVacuum: () => void;
   checkpoint: Statement;
+  /** Params: a JSON array of ids. Bodies and message chunks go with their flows (ON DELETE CASCADE). */
+  deleteFlowsById: Statement<[string]>;
   deleteAllMessages: Statement;
   deleteAllBodies: Statement;
   deleteAllFlows: Statement;
@@ -161,6 +164,7 @@ export function prepareReadStatements(db: Database.Database): ReadStatements {
       'SELECT storage, data FROM ws_message_chunks WHERE flow_id = ? AND last_seq > ? ORDER BY first_seq',
     ),
     recentEvents: db.prepare<[number], EventRow>('SELECT * FROM events ORDER BY id DESC LIMIT ?'),
+    flowIdsBetween: db.prepare<[number, number, number], number>('SELECT id FROM flows WHERE id BETWEEN ? AND ? ORDER BY id LIMIT ?').pluck(),
     pageCount: db.prepare<[], number>('PRAGMA page_count').pluck(),
     freelistCount: db.prepare<[], number>('PRAGMA freelist_count').pluck(),
     pageSize: db.prepare<[], number>('PRAGMA page_size').pluck(),
@@ -197,6 +201,7 @@ export function prepareWriteStatements(db: Database.Database): WriteStatements {
     // steps this pragma to completion.
     incrementalVacuum: () => void db.exec(`PRAGMA incremental_vacuum(${VACUUM_PAGES_PER_STEP})`),
     checkpoint: db.prepare('PRAGMA wal_checkpoint(PASSIVE)'),
+    deleteFlowsById: db.prepare<[string]>('DELETE FROM flows WHERE id IN (SELECT value FROM json_each(?))'),
     deleteAllMessages: db.prepare('DELETE FROM ws_message_chunks'),
     deleteAllBodies: db.prepare('DELETE FROM bodies'),
     deleteAllFlows: db.prepare('DELETE FROM flows'),

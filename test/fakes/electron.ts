@@ -166,6 +166,9 @@ class FakeApp extends EventEmitter {
   setPath(name: string, value: string): void {
     this.paths.set(name, value);
   }
+  getPath(name: string): string {
+    return this.paths.get(name) ?? `/fake/${name}`;
+  }
   /** Like the user starting the app again while this one runs. */
   startSecondInstance(): void {
     this.emit('second-instance', new FakeEvent(), [], process.cwd());
@@ -235,7 +238,15 @@ export const protocol = {
 };
 
 export const shell = { openExternal: vi.fn(async (_url: string) => {}) };
-export const dialog = { showErrorBox: vi.fn((_title: string, _content: string) => {}) };
+export const dialog = {
+  showErrorBox: vi.fn((_title: string, _content: string) => {}),
+  /** What the person "picks" in the next save dialog (null: cancel). */
+  nextSavePath: null as string | null,
+  showSaveDialog: vi.fn(async (..._args: unknown[]) => {
+    const filePath = dialog.nextSavePath;
+    return filePath === null ? { canceled: true, filePath: '' } : { canceled: false, filePath };
+  }),
+};
 
 export const Menu = {
   applied: null as null | { template: unknown[] },
@@ -278,6 +289,8 @@ export function resetElectronFake(): void {
   protocol.handlers.clear();
   shell.openExternal.mockClear();
   dialog.showErrorBox.mockClear();
+  dialog.showSaveDialog.mockClear();
+  dialog.nextSavePath = null;
   Menu.applied = null;
   screen.workAreas = [{ x: 0, y: 0, width: 1920, height: 1080 }];
   session.defaultSession.webRequest.onHeadersReceived.mockClear();

@@ -22,6 +22,8 @@ function fakeCore() {
       return () => subscribers.delete(listener);
     },
     dispose: vi.fn(),
+    exportTo: vi.fn(),
+    importText: vi.fn(),
   };
   let finishStop!: () => void;
   const stop = vi.fn(() => new Promise<void>((resolve) => (finishStop = resolve)));

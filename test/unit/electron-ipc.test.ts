@@ -73,6 +73,8 @@ function memoryService() {
       return () => listeners.delete(listener);
     },
     dispose: () => listeners.clear(),
+    exportTo: unavailable('exportTo'),
+    importText: unavailable('importText'),
   };
   const push = <E extends EventName>(event: E, payload: ApiEvents[E]) => {
     for (const l of listeners) l(event, payload);

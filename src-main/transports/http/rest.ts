@@ -7,6 +7,7 @@ import type { ArgsOf, CallName } from '../../../src-shared/api/contract.js';
 import { ApiError, toApiErrorBody, type ApiErrorCode } from '../../../src-shared/api/errors.js';
 import { validateArgs } from '../../../src-shared/api/validate.js';
 import type { ApiService } from '../../service/api-service-types.js';
+import { handleTransferRoutes } from './rest-transfer.js';
 import { securityHeaders } from './static-files.js';
 
 const STATUS: Record<ApiErrorCode, number> = {
@@ -89,7 +90,7 @@ export async function handleRest(req: IncomingMessage, res: ServerResponse, url:
       sendJson(res, 200, await call(service, 'proxy.status', {}));
     } else if (pathname === '/api/events' && method === 'GET') {
       sendJson(res, 200, await call(service, 'events.list', { limit: param(url, 'limit') ?? 100 }));
-    } else {
+    } else if (!(await handleTransferRoutes(req, res, url, service, sendJson))) {
       return false;
     }
   } catch (error) {

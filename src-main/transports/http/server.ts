@@ -59,7 +59,8 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   const { service } = options;
   const rendererDir = path.resolve(options.rendererDir);
   const auth = newAuthContext(options.token);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  // Only authenticated upgrades reach it; a call may carry an import file's text (up to 256 MiB).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 300 * 1024 * 1024 });
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://flowscope.invalid');
