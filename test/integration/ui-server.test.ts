@@ -207,6 +207,44 @@ describe('the REST API', () => {
     const after = (await (await fetch(`${base}/api/flows`, { headers: bearer() })).json()) as { items: unknown[] };
     expect(after.items).toEqual([]);
   });
+
+  it('replays, exports as a download with progress, imports an upload and deletes', async () => {
+    await capture(['/echo?move=1']);
+    const [captured] = await proxy.flows(1);
+    const other = await startHttpOrigin();
+    try {
+      const replay = await fetch(`${base}/api/flows/${captured!.id}/replay`, {
+        method: 'POST', headers: { ...bearer(), 'content-type': 'application/json' }, body: JSON.stringify({ targetUrl: other.url }),
+      });
+      expect(await replay.json()).toMatchObject({ statusCode: 200, error: null, flowId: expect.any(Number) });
+      expect(other.requests.at(-1)!.url).toBe('/echo?move=1');
+    } finally {
+      await other.close();
+    }
+    const badTarget = await fetch(`${base}/api/flows/${captured!.id}/replay`, { method: 'POST', headers: bearer(), body: '{"targetUrl":"ftp://x"}' });
+    expect(badTarget.status).toBe(400);
+
+    const progress: Array<ApiEvents['export.progress']> = [];
+    const unsubscribe = service.subscribe((event, payload) => event === 'export.progress' && progress.push(payload as ApiEvents['export.progress']));
+    const download = await fetch(`${base}/api/export.har?ids=${captured!.id}&redact=1&exportId=e1`, { headers: { cookie: session } });
+    expect(download.headers.get('content-disposition')).toMatch(/^attachment; filename="flowscope-.*\.har"$/);
+    const har = await download.text();
+    unsubscribe();
+    expect((JSON.parse(har) as { log: { entries: unknown[] } }).log.entries).toHaveLength(1);
+    expect(progress.at(-1)).toEqual({ exportId: 'e1', done: 1, total: 1, state: 'finished', error: null });
+    const badExport = await fetch(`${base}/api/export.har?ids=a,b`, { headers: bearer() });
+    expect(badExport.status).toBe(400);
+
+    const upload = await fetch(`${base}/api/import?filename=up.har`, { method: 'POST', headers: bearer(), body: har });
+    const imported = (await upload.json()) as { imported: number; firstId: number };
+    expect(imported).toMatchObject({ format: 'har', imported: 1 });
+    const refused = await fetch(`${base}/api/import?filename=bad.har`, { method: 'POST', headers: bearer(), body: '{"log":{}}' });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/^bad\.har was not imported/);
+
+    expect(await (await fetch(`${base}/api/flows/${imported.firstId}`, { method: 'DELETE', headers: bearer() })).json()).toEqual({ deleted: 1 });
+    expect((await fetch(`${base}/api/flows/${imported.firstId}`, { headers: bearer() })).status).toBe(404);
+  });
 });
 
 describe('the WebSocket RPC', () => {
