@@ -31,7 +31,7 @@ function fakeCore() {
   return { core, stop, subscribers, finish: () => finishStop() };
 }
 
-const run = (start: () => Promise<DesktopCore>, platform: NodeJS.Platform = 'linux') =>
+const run = (start: Parameters<typeof runDesktopApp>[0]['start'], platform: NodeJS.Platform = 'linux') =>
   runDesktopApp({ dataDir, start, rendererDir: path.join(dataDir, 'renderer'), preloadPath: '/dist/preload/preload.cjs', platform });
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
@@ -47,6 +47,24 @@ afterEach(() => {
 });
 
 describe('the desktop app', () => {
+  it('gives the core a native save dialog for exports, in Downloads, over the main window', async () => {
+    const { core } = fakeCore();
+    let saveDialog!: (name: string) => Promise<string | null>;
+    app.setPath('downloads', '/home/me/Downloads');
+    await run(async (shell) => {
+      saveDialog = shell.saveDialog;
+      return core;
+    });
+    dialog.nextSavePath = '/home/me/Downloads/mine.har';
+    expect(await saveDialog('flowscope-1.har')).toBe('/home/me/Downloads/mine.har');
+    expect(dialog.showSaveDialog).toHaveBeenLastCalledWith(BrowserWindow.instances[0], expect.objectContaining({
+      defaultPath: path.join('/home/me/Downloads', 'flowscope-1.har'),
+      filters: [{ name: 'HAR (HTTP Archive)', extensions: ['har'] }],
+    }));
+    dialog.nextSavePath = null;
+    expect(await saveDialog('flowscope-1.ndjson')).toBeNull();
+  });
+
   it('starts the core, then serves the renderer over app:// in one secure window with IPC wired', async () => {
     const { core, subscribers } = fakeCore();
     await run(async () => core);
