@@ -1,12 +1,12 @@
 /** `flowscope export` and `flowscope import`: flows to and from HAR or Flowscope JSON files. */
-import { createWriteStream, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { validateExportQuery } from '../../src-shared/api/validate.js';
 import type { ImportResult } from '../../src-shared/api/types.js';
 import { lockDataDir } from '../service/runtime-file.js';
 import { FlowStore } from '../store/index.js';
-import { writeExport } from '../transfer/export-stream.js';
+import { openExportFile, removePartialExport, writeExport } from '../transfer/export-stream.js';
 import { parseImport } from '../transfer/import-file.js';
 import { openStoreForReading } from './read.js';
 import { restCall, runningApi } from './running-proxy.js';
@@ -31,7 +31,13 @@ export async function exportCommand(dataDir: string, options: ExportCliOptions):
   const err = options.err ?? process.stderr;
   const store = openStoreForReading(dataDir);
   const toStdout = options.output === '-';
-  const out = toStdout ? process.stdout : createWriteStream(options.output, { mode: 0o644 });
+  let out: NodeJS.WritableStream & import('node:stream').Writable;
+  try {
+    out = toStdout ? process.stdout : await openExportFile(options.output);
+  } catch (error) {
+    store.close();
+    throw new Error(`Cannot write ${options.output} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Check that the folder exists and is writable.`);
+  }
   const showProgress = !toStdout && (err as { isTTY?: boolean }).isTTY === true;
   try {
     const count = await writeExport(store, query, out, (done, total) => {
@@ -44,11 +50,12 @@ export async function exportCommand(dataDir: string, options: ExportCliOptions):
     }
     return count;
   } catch (error) {
+    let removed = false;
     if (!toStdout) {
       out.destroy();
-      rmSync(options.output, { force: true });
+      removed = removePartialExport(options.output);
     }
-    throw new Error(`The export failed${toStdout ? '' : ` and the partial ${options.output} was removed`}: ${(error as Error).message}`);
+    throw new Error(`The export failed${removed ? ` and the partial ${options.output} was removed` : ''}: ${(error as Error).message}. Check that the disk has room.`);
   } finally {
     store.close();
   }

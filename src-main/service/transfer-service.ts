@@ -2,14 +2,14 @@
  * The contract's replay, export, import and delete calls: flows going out again (replay, files)
  * and coming in (import). api-service.ts adds these handlers to the rest.
  */
-import { createWriteStream, rmSync } from 'node:fs';
+import type { WriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { ApiHandlers } from '../../src-shared/api/contract.js';
 import { ApiError } from '../../src-shared/api/errors.js';
 import type { ExportQuery, ImportResult } from '../../src-shared/api/types.js';
 import { Replayer } from '../replay/replayer.js';
-import { exportFileName, writeExport } from '../transfer/export-stream.js';
+import { exportFileName, openExportFile, removePartialExport, writeExport } from '../transfer/export-stream.js';
 import { parseImport } from '../transfer/import-file.js';
 import type { ProxyRuntime } from './proxy-runtime.js';
 
@@ -95,16 +95,17 @@ export function createTransferService(runtime: ProxyRuntime, saveDialog?: SaveDi
       }
       const file = await saveDialog(exportFileName(query.format));
       if (!file) return null;
-      const out = createWriteStream(file, { mode: 0o600 });
+      let out: WriteStream | null = null;
       try {
+        out = await openExportFile(file);
         const count = await exportTo(query, out, exportId);
         out.end();
         await finished(out);
         return { path: file, count };
       } catch (error) {
-        out.destroy();
-        rmSync(file, { force: true });
-        throw new ApiError('UNAVAILABLE', `The export to ${file} failed and the partial file was removed: ${error instanceof Error ? error.message : String(error)}. Check that the folder is writable and has room.`);
+        out?.destroy();
+        const removed = out !== null && removePartialExport(file);
+        throw new ApiError('UNAVAILABLE', `The export to ${file} failed${removed ? ' and the partial file was removed' : ''}: ${error instanceof Error ? error.message : String(error)}. Check that the folder is writable and has room.`);
       }
     },
     'import.flows': ({ text, filename }) => importText(text, filename),

@@ -2,6 +2,7 @@
  * Streams an export (HAR 1.2 or Flowscope JSON) page by page to any writable stream, waiting for
  * it to drain: 100,000 flows go out in the memory of one page, never the whole store.
  */
+import { createWriteStream, rmSync, statSync, type WriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { ExportQuery } from '../../src-shared/api/types.js';
 import { toJsonLine } from '../../src-shared/har/flowscope-json.js';
@@ -21,6 +22,7 @@ export interface ExportSource {
 const PAGE = 50;
 
 function write(out: Writable, text: string): Promise<void> | null {
+  if (out.errored) throw out.errored;
   if (out.write(text)) return null;
   return new Promise((resolve, reject) => {
     const onDrain = () => {
@@ -49,11 +51,50 @@ export function exportFileName(format: ExportQuery['format'], now = new Date()):
   return `flowscope-${stamp}.${format === 'har' ? 'har' : 'ndjson'}`;
 }
 
+/** Removes what a failed export left, if it is a plain file (never a device or pipe the person chose). */
+export function removePartialExport(file: string): boolean {
+  try {
+    if (!statSync(file).isFile()) return false;
+    rmSync(file, { force: true });
+    return true;
+  } catch {
+    return false; // already gone
+  }
+}
+
+/** Opens a file for an export; rejects (nothing written) when it cannot be created. */
+export function openExportFile(file: string): Promise<WriteStream> {
+  const out = createWriteStream(file, { mode: 0o644 });
+  return new Promise((resolve, reject) => {
+    out.once('ready', () => {
+      out.off('error', reject);
+      resolve(out);
+    });
+    out.once('error', reject);
+  });
+}
+
 /**
  * Writes the export and returns how many flows it holds. `onProgress` is called after each page.
  * The stream is not ended here (the caller owns it).
  */
 export async function writeExport(
+  source: ExportSource,
+  query: ExportQuery,
+  out: Writable,
+  onProgress?: (done: number, total: number) => void,
+): Promise<number> {
+  // A stream that fails between two writes must not crash the process: write() reports it.
+  const ignore = () => undefined;
+  out.on('error', ignore);
+  try {
+    return await writeAll(source, query, out, onProgress);
+  } finally {
+    out.off('error', ignore);
+  }
+}
+
+async function writeAll(
   source: ExportSource,
   query: ExportQuery,
   out: Writable,

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Har } from 'har-format';
@@ -141,6 +141,12 @@ describe('with no proxy running', () => {
     const imported = await run(['import', json, '--data-dir', dataDir]);
     expect(imported.stdout).toMatch(/^Imported 2 flows \(Flowscope JSON\)/);
     expect(await listIds(dataDir)).toHaveLength(4);
+
+    // /dev/full takes the open and fails every write with ENOSPC: a full disk, for real.
+    const full = await run(['export', '--format', 'json', '-o', '/dev/full', '--data-dir', dataDir]);
+    expect(full.code).toBe(1);
+    expect(full.stderr).toMatch(/The export failed: .*ENOSPC.*Check that the disk has room/);
+    expect(existsSync('/dev/full')).toBe(true);
 
     const wrongTarget = await run(['replay', String(id), '--target-url', 'localhost:3000', '--data-dir', dataDir]);
     expect(wrongTarget.code).toBe(1);

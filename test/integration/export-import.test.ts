@@ -3,6 +3,8 @@
  * re-imports to the same flows, Flowscope JSON round-trips losslessly, secrets can be redacted,
  * and a malformed file changes nothing.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Har } from 'har-format';
@@ -137,6 +139,28 @@ describe('Flowscope JSON', () => {
     expect(filtered).toHaveLength(1);
     const selected = (await exportText({ format: 'json', redact: false, ids: [capturedIds[2]!, capturedIds[3]!] })).trim().split('\n');
     expect(selected.map((line) => (JSON.parse(line) as { flow: Flow }).flow.id)).toEqual([capturedIds[2], capturedIds[3]]);
+  });
+});
+
+describe('export.save (the desktop app)', () => {
+  it('writes where the dialog says, with progress; cancel saves nothing; a failed write leaves no partial file', async () => {
+    let answer: string | null = path.join(proxy.dataDir, 'saved.har');
+    const desktop = createApiService(proxy.runtime, { settings: DEFAULT_SETTINGS, saveDialog: async () => answer });
+    const progress: unknown[] = [];
+    desktop.subscribe((event, payload) => event === 'export.progress' && progress.push(payload));
+    try {
+      expect(await desktop.handlers['export.save']({ format: 'har', redact: false, exportId: 'x' })).toEqual({ path: answer, count: 5 });
+      expect(validateHar(JSON.parse(readFileSync(answer, 'utf8')))).toEqual([]);
+      expect(progress.at(-1)).toEqual({ exportId: 'x', done: 5, total: 5, state: 'finished', error: null });
+      answer = null;
+      expect(await desktop.handlers['export.save']({ format: 'json', redact: false, exportId: 'y' })).toBeNull();
+      answer = path.join(proxy.dataDir, 'no-such-folder', 'out.ndjson');
+      await expect(desktop.handlers['export.save']({ format: 'json', redact: false, exportId: 'z' })).rejects.toThrow(/The export to .*out\.ndjson failed: .*ENOENT/);
+      expect(existsSync(answer)).toBe(false);
+    } finally {
+      desktop.dispose();
+    }
+    await expect(service.handlers['export.save']({ format: 'har', redact: false, exportId: 'b' })).rejects.toThrow(/download \/api\/export\.har/);
   });
 });
 
