@@ -5,7 +5,8 @@
  *
  * BENCH_SECONDS (default 5) is the length of each measurement, BENCH_SOAK (default 200000) the
  * number of requests in the soak. BENCH_ONLY=PART runs only what PART names: capture scenarios
- * whose name contains it, the soak ('soak'), the store queries ('store') or the UI ('ui').
+ * whose name contains it, the soak ('soak'), the store queries ('store'), the UI ('ui') or the
+ * export of 100,000 flows ('export').
  * Exits 0 when numbers miss their targets (a benchmark informs); non-zero only when the bench
  * itself broke.
  */
@@ -27,6 +28,7 @@ import {
 import { runLoad, type LoadResult } from './load.js';
 import type { ChildCommand, ChildReport } from './proxy-child.js';
 import { SCENARIOS, SOAK_SCENARIO, type Origins, type Scenario, type Target } from './scenarios.js';
+import { benchExport } from './export-bench.js';
 import { benchStoreQueries } from './store-queries.js';
 import { benchUi } from './ui-bench.js';
 
@@ -169,6 +171,7 @@ function printFlowCheck(stored: number | null, expected: number, errors: number,
 async function printStoreBenches(only: string | undefined): Promise<void> {
   if (!only || 'store queries'.includes(only)) console.log(`\n${(await benchStoreQueries()).join('\n')}`);
   if (!only || 'ui'.includes(only)) console.log(`\n${(await benchUi()).join('\n')}`);
+  if (!only || 'export'.includes(only)) console.log(`\n${(await benchExport()).join('\n')}`);
 }
 
 async function main(): Promise<number> {
