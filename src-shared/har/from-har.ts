@@ -82,9 +82,11 @@ class EntryReader {
     const responseHeaders = status === null ? null : headers(response?.headers);
     const timings = flowTimings(extras?.timings) ?? this.timings(entry, start, status !== null, kind);
 
-    const requestBody = this.body(this.requestBytes(request), bodyExtras(extras?.requestBody));
     const content = isObject(response?.content) ? response.content : null;
-    const responseBody = status === null ? null : this.body(this.responseBytes(content), bodyExtras(extras?.responseBody));
+    const requestBytes = this.requestBytes(request);
+    const responseBytes = status === null ? null : this.responseBytes(content);
+    const requestBody = this.body(requestBytes, bodyExtras(extras?.requestBody));
+    const responseBody = this.body(responseBytes, bodyExtras(extras?.responseBody));
     const scheme = (kind === 'websocket' && !protocol.startsWith('ws') ? (protocol === 'https' ? 'wss' : 'ws') : protocol) as FlowScheme;
     const port = parsed.port ? Number(parsed.port) : scheme === 'https' || scheme === 'wss' ? 443 : 80;
     const requestType = headerValue(requestHeaders, 'content-type') ?? mimeType(isObject(request.postData) ? request.postData.mimeType : null);
@@ -108,8 +110,8 @@ class EntryReader {
       statusMessage: status === null ? null : typeof response?.statusText === 'string' ? response.statusText : '',
       requestHeaders,
       responseHeaders,
-      requestBody: bodyInfo(requestBody, requestType, request.bodySize, null),
-      responseBody: status === null ? null : bodyInfo(responseBody, responseType, response?.bodySize, content?.size),
+      requestBody: bodyInfo(requestBody, requestBytes !== null, requestType, request.bodySize, null),
+      responseBody: status === null ? null : bodyInfo(responseBody, responseBytes !== null, responseType, response?.bodySize, content?.size),
       clientIp: null,
       clientPort: extras && typeof entry.connection === 'string' && /^\d+$/.test(entry.connection) ? Number(entry.connection) : null,
       serverIp,
@@ -182,8 +184,9 @@ class EntryReader {
     }
   }
 
+  /** The body to store; none for an empty one, as capture stores none. */
   private body(bytes: Uint8Array | null, extras: Omit<TransferBody, 'bytes'> | null): TransferBody | null {
-    if (bytes === null) return null;
+    if (bytes === null || bytes.length === 0) return null;
     return { bytes, encoding: extras?.encoding ?? null, truncated: extras?.truncated ?? false };
   }
 

@@ -82,11 +82,14 @@ function size(value: unknown): number | null {
 }
 
 /**
- * What the store records about a body. With bytes, sizes come from them (HAR text is the decoded
- * content, so it is stored as plain bytes). Without, the sizes the file reports are kept and the
- * body counts as cut at 0 bytes, so nobody mistakes it for an empty body.
+ * What the store records about a body. When the file has the body (`included`, even if empty),
+ * sizes come from its bytes: HAR text is the decoded content, stored as plain bytes. When it
+ * left the body out, the sizes it reports are kept and the body counts as cut at 0 bytes, so
+ * nobody mistakes it for an empty one.
  */
-export function bodyInfo(body: TransferBody | null, contentType: string | null, reportedSize: unknown, reportedContentSize: unknown): BodyInfo {
+export function bodyInfo(
+  body: TransferBody | null, included: boolean, contentType: string | null, reportedSize: unknown, reportedContentSize: unknown,
+): BodyInfo {
   if (body) {
     const wireSize = body.truncated ? Math.max(size(reportedSize) ?? 0, body.bytes.length) : body.bytes.length;
     return {
@@ -99,8 +102,8 @@ export function bodyInfo(body: TransferBody | null, contentType: string | null, 
       contentEncoding: body.encoding,
     };
   }
-  const decodedSize = size(reportedContentSize);
-  const wireSize = size(reportedSize) ?? decodedSize ?? 0;
+  const decodedSize = included ? 0 : size(reportedContentSize);
+  const wireSize = included ? 0 : size(reportedSize) ?? decodedSize ?? 0;
   return {
     wireSize,
     decodedSize: decodedSize ?? (wireSize === 0 ? 0 : null),
