@@ -161,7 +161,8 @@ class EntryReader {
     const postData = request.postData;
     if (isObject(postData)) {
       if (typeof postData.text === 'string') return this.decode(postData.text, postData.encoding, 'request.postData');
-      if (Array.isArray(postData.params) && postData.params.length > 0) return formBody(postData.params);
+      const form = typeof postData.mimeType !== 'string' || postData.mimeType === '' || postData.mimeType.includes('x-www-form-urlencoded');
+      if (form && Array.isArray(postData.params) && postData.params.length > 0) return formBody(postData.params);
     }
     // HTTP Toolkit keeps a request body that is not UTF-8 here ('discarded:not-representable').
     const htk = request._content;

@@ -155,6 +155,14 @@ describe('curl commands from toCurl, run by bash and curl', () => {
     expect(empty.headers).toEqual([['Host', `127.0.0.1:${origin.port}`], ['Content-Length', '0']]);
   });
 
+  it('sends a chunked body chunked, as the request was', async () => {
+    const body = new TextEncoder().encode('part one, part two');
+    const sent = request('POST', '/chunked', [...browser, ['Content-Type', 'text/plain'], ['Transfer-Encoding', 'chunked']], body);
+    const got = await send(sent);
+    expect(got.body.toString()).toBe('part one, part two');
+    expect(got.headers).toEqual(expectedHeaders(sent.headers, null));
+  });
+
   it('sends an HTTP/2 request over HTTP/1.1 without its pseudo-headers', async () => {
     const sent: CurlRequest = {
       method: 'GET',

@@ -245,6 +245,9 @@ describe('HAR import tolerance', () => {
       request: { ...minimal.request, method: 'POST', postData: { mimeType: 'application/x-www-form-urlencoded', params: [{ name: 'a b', value: 'c&d' }, { name: 'e' }] } },
     };
     expect(text(parseHar(har(entry))[0]!.requestBody?.bytes)).toBe('a+b=c%26d&e=');
+    // Multipart params without text cannot be turned back into the body that was sent.
+    const multipart = { ...entry, request: { ...entry.request, postData: { mimeType: 'multipart/form-data; boundary=x', params: [{ name: 'f', fileName: 'a.txt' }] } } };
+    expect(parseHar(har(multipart))[0]!.requestBody).toBeNull();
   });
 
   it('keeps the id of a flow exported by Flowscope as a tag', () => {
