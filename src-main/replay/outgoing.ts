@@ -85,7 +85,10 @@ export function replayOfFlow(flow: Flow, body: { bytes: Buffer; truncated: boole
   }
   const original = new URL(flow.url);
   const url = target ? retarget(original, target.targetUrl) : original;
-  const bytes = body && body.bytes.length > 0 ? body.bytes : null;
+  let bytes = body && body.bytes.length > 0 ? body.bytes : null;
+  // An imported HAR holds bodies decoded while its headers still name the coding they were sent with.
+  const declared = flow.requestHeaders.find(([name]) => name.toLowerCase() === 'content-encoding')?.[1] ?? null;
+  if (bytes && declared && !flow.requestBody.contentEncoding) bytes = encodeContent(bytes, declared);
   const headers = outgoingHeaders(flow.requestHeaders, url, {
     keepHost: target ? target.keepHost : true,
     bodyLength: bodyLength(flow.method, bytes, flow.requestHeaders),
