@@ -36,6 +36,13 @@ export function startIngress(api: ApiClient, store: AppStore, queries: Queries):
       queries.flows.refreshCountSoon();
       queries.stats.flowsChanged();
     }),
+    api.on('flows.deleted', ({ ids }) => {
+      state().flowsDeleted(ids);
+      queries.flows.refreshCountSoon();
+      queries.stats.flowsChanged();
+    }),
+    api.on('replay.progress', (progress) => state().replayProgressed(progress)),
+    api.on('export.progress', (progress) => state().exportProgressed(progress)),
     api.on('ws.messages', (messages) => {
       const wasCaughtUp = state().ws.caughtUp;
       state().wsMessagesPushed(messages);

@@ -61,3 +61,10 @@ export function shortContentType(contentType: string | null): string {
   const subtype = essence.split('/')[1] ?? essence;
   return subtype.replace(/^x-/, '').replace(/\+.*$/, '');
 }
+
+/** base64 of bytes, in slices so a large body does not overflow the argument list. */
+export function bytesToBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}

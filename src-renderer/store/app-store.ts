@@ -3,16 +3,22 @@
  * concern; the rules that matter live in pure functions (flows-window.ts, ws-window.ts).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { FlowPageResult, ProxyState, SettingsView, Stats, WsMessageView } from '../../src-shared/api/types.js';
+import type {
+  ExportProgress, FlowPageResult, ProxyState, ReplayBatchProgress, ReplayResult, SettingsView, Stats, WsMessageView,
+} from '../../src-shared/api/types.js';
 import type { CaInfo } from '../../src-shared/model/ca.js';
 import type { ConnectionEvent, FlowSummary } from '../../src-shared/model/flow.js';
+import type { ExportFormat } from '../../src-shared/model/transfer.js';
+import { emptyEditor, sendEnded, sendStarted, type EditorDraft, type EditorSend, type EditorState } from './editor-draft.js';
 import {
-  emptyFlowsWindow, firstPageLoaded, flowsCleared, followPaused, followResumed, liveFlowsAdded, liveFlowsUpdated, liveMessagesCounted, olderPageLoaded,
+  emptyFlowsWindow, firstPageLoaded, flowsCleared, flowsDeleted, followPaused, followResumed, liveFlowsAdded, liveFlowsUpdated, liveMessagesCounted, olderPageLoaded,
   type FlowsWindow,
 } from './flows-window.js';
+import { batchProgressed, exportProgressed } from './progress.js';
+import { emptySelection, selectedOnly, selectionFiltered, selectionOfAll, selectionRange, selectionToggled, type Selection } from './selection.js';
 import { emptyWsWindow, wsFlowOpened, wsGapSkipped, wsLiveMessages, wsPageLoaded, wsResync, type WsWindow } from './ws-window.js';
 
-export type View = 'traffic' | 'stats' | 'settings' | 'ca';
+export type View = 'traffic' | 'editor' | 'stats' | 'settings' | 'ca';
 export type ThemeChoice = 'system' | 'light' | 'dark';
 /** 'unauthorized': the server refuses this page's token, so reconnecting cannot help. */
 export type Connection = 'connecting' | 'open' | 'closed' | 'unauthorized';
@@ -48,6 +54,27 @@ export interface StatsState {
   error: string | null;
 }
 
+/** The dialog over the window, if any: what it acts on is fixed when it opens. */
+export type Dialog =
+  | { kind: 'replay-target'; ids: number[] }
+  /** `ids` empty: replay a range of ids the user types. */
+  | { kind: 'batch'; ids: number[] }
+  /** `ids`: the flows "the selection" means in this dialog (empty: nothing selected). */
+  | { kind: 'export'; ids: number[]; format: ExportFormat };
+
+/** A one-line message over the list: an import's outcome, a replay that failed... */
+export interface Notice {
+  tone: 'info' | 'error';
+  text: string;
+  /** A flow the message is about, offered as a link. */
+  flowId?: number;
+}
+
+export interface ProgressState {
+  batches: ReplayBatchProgress[];
+  exports: ExportProgress[];
+}
+
 export interface UiState {
   view: View;
   theme: ThemeChoice;
@@ -55,16 +82,23 @@ export interface UiState {
   proxy: ProxyState | null;
   ca: CaInfo | null;
   tlsRejections: TlsRejections;
+  dialog: Dialog | null;
+  notice: Notice | null;
 }
 
 export interface AppState {
   flows: FlowsWindow;
+  /** The focused flow, shown in the detail pane. */
   selectedId: number | null;
+  /** The rows selected in the list; context-menu actions and Delete act on them. */
+  selection: Selection;
   filter: FilterState;
   ws: WsWindow;
   settings: SettingsView | null;
   stats: StatsState;
   ui: UiState;
+  progress: ProgressState;
+  editor: EditorState;
 
   flowsLoading(): void;
   flowsLoadFailed(message: string): void;
@@ -77,7 +111,23 @@ export interface AppState {
   countLoaded(count: number): void;
   pauseFollow(): void;
   resumeFollow(): void;
+  /** Focuses one flow and selects only it (null: nothing). */
   select(id: number | null): void;
+  toggleSelected(id: number): void;
+  /** `orderedIds`: the rows in the order the list shows them. */
+  selectRange(id: number, orderedIds: readonly number[], additive?: boolean): void;
+  selectAll(orderedIds: readonly number[]): void;
+  flowsDeleted(ids: number[]): void;
+  replayProgressed(progress: ReplayBatchProgress): void;
+  exportProgressed(progress: ExportProgress): void;
+  openDialog(dialog: Dialog): void;
+  closeDialog(): void;
+  showNotice(notice: Notice): void;
+  dismissNotice(): void;
+  editorOpened(draft: EditorDraft): void;
+  editorChanged(patch: Partial<EditorDraft>): void;
+  editorSendStarted(send: EditorSend): void;
+  editorSendEnded(key: number, outcome: { result: ReplayResult } | { error: string }): void;
   filterEdited(text: string, error: FilterError | null): void;
   filterApplied(text: string): void;
   wsOpened(flowId: number | null): void;
@@ -106,9 +156,10 @@ const NO_TLS_REJECTIONS: TlsRejections = { count: 0, lastHost: null, lastClient:
 
 export function createAppStore(): AppStore {
   return createStore<AppState>()((set) => {
+    // The selection only holds rows the list shows: Delete must never act on a row out of sight.
     const flows = (change: (s: FlowsWindow) => FlowsWindow) => set((s) => {
       const next = change(s.flows);
-      return next === s.flows ? s : { flows: next };
+      return next === s.flows ? s : { flows: next, selection: selectionFiltered(s.selection, (id) => id in next.byId) };
     });
     const ws = (change: (s: WsWindow) => WsWindow) => set((s) => {
       const next = change(s.ws);
@@ -118,11 +169,14 @@ export function createAppStore(): AppStore {
     return {
       flows: emptyFlowsWindow,
       selectedId: null,
+      selection: emptySelection,
       filter: { text: '', applied: '', error: null },
       ws: emptyWsWindow,
       settings: null,
       stats: { value: null, filter: '', computing: false, error: null },
-      ui: { view: 'traffic', theme: 'system', connection: 'connecting', proxy: null, ca: null, tlsRejections: NO_TLS_REJECTIONS },
+      ui: { view: 'traffic', theme: 'system', connection: 'connecting', proxy: null, ca: null, tlsRejections: NO_TLS_REJECTIONS, dialog: null, notice: null },
+      progress: { batches: [], exports: [] },
+      editor: emptyEditor,
 
       flowsLoading: () => flows((s) => ({ ...s, loading: true })),
       flowsLoadFailed: (message) => flows((s) => ({ ...s, loading: false, loadError: message })),
@@ -132,12 +186,34 @@ export function createAppStore(): AppStore {
       flowsUpdated: (updated) => flows((s) => liveFlowsUpdated(s, updated)),
       flowsCleared: () => {
         flows(flowsCleared);
-        set({ selectedId: null, ws: emptyWsWindow });
+        set({ selectedId: null, selection: emptySelection, ws: emptyWsWindow });
       },
       countLoaded: (count) => flows((s) => (s.count === count ? s : { ...s, count })),
       pauseFollow: () => flows(followPaused),
       resumeFollow: () => flows(followResumed),
-      select: (id) => set({ selectedId: id }),
+      select: (id) => set({ selectedId: id, selection: id === null ? emptySelection : selectedOnly(id) }),
+      toggleSelected: (id) => set((s) => ({ selectedId: id, selection: selectionToggled(s.selection, id) })),
+      selectRange: (id, orderedIds, additive) => set((s) => ({ selectedId: id, selection: selectionRange(s.selection, orderedIds, id, additive) })),
+      selectAll: (orderedIds) => set({ selection: selectionOfAll(orderedIds) }),
+      flowsDeleted: (ids) => {
+        flows((s) => flowsDeleted(s, ids));
+        const gone = new Set(ids);
+        set((s) => ({
+          selection: selectionFiltered(s.selection, (id) => !gone.has(id)),
+          selectedId: s.selectedId !== null && gone.has(s.selectedId) ? null : s.selectedId,
+          ws: s.ws.flowId !== null && gone.has(s.ws.flowId) ? emptyWsWindow : s.ws,
+        }));
+      },
+      replayProgressed: (p) => set((s) => ({ progress: { ...s.progress, batches: batchProgressed(s.progress.batches, p) } })),
+      exportProgressed: (p) => set((s) => ({ progress: { ...s.progress, exports: exportProgressed(s.progress.exports, p) } })),
+      openDialog: (dialog) => ui({ dialog }),
+      closeDialog: () => ui({ dialog: null }),
+      showNotice: (notice) => ui({ notice }),
+      dismissNotice: () => ui({ notice: null }),
+      editorOpened: (draft) => set((s) => ({ editor: { ...s.editor, draft }, ui: { ...s.ui, view: 'editor' } })),
+      editorChanged: (patch) => set((s) => ({ editor: { ...s.editor, draft: { ...s.editor.draft, ...patch } } })),
+      editorSendStarted: (send) => set((s) => ({ editor: sendStarted(s.editor, send) })),
+      editorSendEnded: (key, outcome) => set((s) => ({ editor: sendEnded(s.editor, key, outcome) })),
       filterEdited: (text, error) => set((s) => ({ filter: { ...s.filter, text, error } })),
       filterApplied: (text) => set((s) => ({ filter: { ...s.filter, applied: text } })),
       wsOpened: (flowId) => set({ ws: wsFlowOpened(flowId) }),

@@ -159,3 +159,14 @@ export function liveMessagesCounted(state: FlowsWindow, messages: Array<{ flowId
   }
   return byId === state.byId ? state : { ...state, byId };
 }
+
+/**
+ * Flows deleted from the store leave the window. The count drops by the rows that were in it;
+ * deleted flows outside the window may have matched too, so the caller asks for the count again.
+ */
+export function flowsDeleted(state: FlowsWindow, deleted: readonly number[]): FlowsWindow {
+  const gone = new Set(deleted.filter((id) => id in state.byId));
+  if (gone.size === 0) return state;
+  const ids = state.ids.filter((id) => !gone.has(id));
+  return { ...state, ids, byId: pick(state.byId, ids), count: state.count === null ? null : Math.max(0, state.count - gone.size) };
+}
