@@ -1,15 +1,19 @@
 /** The window: toolbar (views, filter, follow, clear, count), then the current view. */
 import { useEffect } from 'react';
+import { NoticeBanner } from './components/NoticeBanner.js';
 import { useResolvedTheme } from './components/theme.js';
+import { DialogHost } from './DialogHost.js';
 import { CaHelper } from './features/ca-helper/index.js';
+import { RequestEditor, useEditorOpener } from './features/editor/index.js';
 import { FilterBar } from './features/filter/index.js';
 import { FlowDetail } from './features/flow-detail/index.js';
 import { FlowControls, FlowList } from './features/flows/index.js';
 import { SettingsView } from './features/settings/index.js';
 import { StatsView } from './features/stats/index.js';
-import { useApp, type ThemeChoice, type View } from './store/index.js';
+import { DropOverlay, ImportButton } from './features/transfer/index.js';
+import { appStore, useApp, type ThemeChoice, type View } from './store/index.js';
 
-const VIEWS: Array<[View, string]> = [['traffic', 'Traffic'], ['stats', 'Stats'], ['settings', 'Settings'], ['ca', 'CA']];
+const VIEWS: Array<[View, string]> = [['traffic', 'Traffic'], ['editor', 'Editor'], ['stats', 'Stats'], ['settings', 'Settings'], ['ca', 'CA']];
 const NEXT_THEME: Record<ThemeChoice, ThemeChoice> = { system: 'light', light: 'dark', dark: 'system' };
 
 function ConnectionBanner() {
@@ -52,6 +56,22 @@ function TlsRejectionNotice() {
   );
 }
 
+/** New request, Import and Export: traffic that starts here or leaves in a file. */
+function RequestButtons() {
+  const { newRequest } = useEditorOpener();
+  const openExport = () => {
+    const { selection, openDialog } = appStore.getState();
+    openDialog({ kind: 'export', ids: [...selection.ids].sort((a, b) => a - b), format: 'har' });
+  };
+  return (
+    <div className="request-buttons">
+      <button type="button" onClick={newRequest} title="Write a request in the editor and send it">New request</button>
+      <ImportButton />
+      <button type="button" onClick={openExport} title="Export flows as HAR or Flowscope JSON">Export</button>
+    </div>
+  );
+}
+
 export function App() {
   const view = useApp((s) => s.ui.view);
   const setView = useApp((s) => s.setView);
@@ -75,6 +95,7 @@ export function App() {
         </nav>
         <FilterBar />
         <FlowControls />
+        <RequestButtons />
         <button type="button" className="theme" onClick={() => setTheme(NEXT_THEME[theme])} title="Theme: system, light or dark">
           {theme === 'system' ? '◐ Auto' : theme === 'light' ? '☀ Light' : '☾ Dark'}
         </button>
@@ -82,6 +103,7 @@ export function App() {
       <ConnectionBanner />
       <ProxyNotice />
       <TlsRejectionNotice />
+      <NoticeBanner />
       <main className="content">
         {view === 'traffic' ? (
           <div className="traffic">
@@ -89,10 +111,13 @@ export function App() {
             <FlowDetail />
           </div>
         ) : null}
+        {view === 'editor' ? <RequestEditor /> : null}
         {view === 'stats' ? <StatsView /> : null}
         {view === 'settings' ? <SettingsView /> : null}
         {view === 'ca' ? <CaHelper /> : null}
       </main>
+      <DialogHost />
+      <DropOverlay />
     </div>
   );
 }

@@ -2,7 +2,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
-import { connectApi, startIngress } from './bridge/index.js';
+import { connectApi, runsInElectron, startIngress } from './bridge/index.js';
 import { ServicesContext } from './components/api-context.js';
 import { appStore } from './store/index.js';
 import { createQueries } from './store/queries.js';
@@ -14,7 +14,7 @@ startIngress(api, appStore, queries);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <ServicesContext.Provider value={{ api, queries }}>
+    <ServicesContext.Provider value={{ api, queries, exportRoute: runsInElectron() ? 'save-dialog' : 'download' }}>
       <App />
     </ServicesContext.Provider>
   </StrictMode>,

@@ -25,6 +25,11 @@ function fromPreload(preload: PreloadApi): ApiClient {
 export type { ConnectionStatus };
 export { startIngress } from './ingress.js';
 
+/** Electron's preload defines window.api; its main process can show native dialogs, a browser tab cannot. */
+export function runsInElectron(): boolean {
+  return window.api !== undefined;
+}
+
 export function connectApi(onStatus: (status: ConnectionStatus) => void): ApiClient {
   if (window.api) {
     onStatus('open');

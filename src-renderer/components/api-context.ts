@@ -3,9 +3,13 @@ import { createContext, useContext } from 'react';
 import type { ApiClient } from '../../src-shared/api/contract.js';
 import type { Queries } from '../store/queries.js';
 
+/** How an export reaches a file: main's native save dialog (Electron) or a download from the UI server (browser mode). */
+export type ExportRoute = 'save-dialog' | 'download';
+
 export interface Services {
   api: ApiClient;
   queries: Queries;
+  exportRoute: ExportRoute;
 }
 
 export const ServicesContext = createContext<Services | null>(null);

@@ -8,6 +8,7 @@ import { FLOW_ERROR_ADVICE } from '../../../src-shared/model/errors.js';
 import { useServices } from '../../components/api-context.js';
 import { formatDuration, statusTone } from '../../components/format.js';
 import { useApp } from '../../store/index.js';
+import { useFlowActions } from '../flows/index.js';
 import { WebSocketMessages } from '../websocket/index.js';
 import { BodyViewer } from './BodyViewer.js';
 import { HeadersTable } from './HeadersTable.js';
@@ -55,6 +56,8 @@ function LoadedDetail({ id }: { id: number }) {
           </span>
           <span className="muted"> HTTP/{flow.httpVersion} · {formatDuration(flow.durationMs)}{flow.tls?.protocol ? ` · ${flow.tls.protocol}` : ''}</span>
         </div>
+        <FlowOrigin flow={flow} />
+        <ReplayButtons flow={flow} />
       </header>
       {flow.error ? <ErrorExplanation flow={flow} /> : null}
       <div className="tabs" role="tablist">
@@ -85,6 +88,33 @@ function LoadedDetail({ id }: { id: number }) {
         {tab === 'timings' ? <TimingsView flow={flow} /> : null}
       </div>
     </section>
+  );
+}
+
+/** Where the flow came from when it was not captured: a link to the flow it replayed. */
+function FlowOrigin({ flow }: { flow: Flow }) {
+  const select = useApp((s) => s.select);
+  if (flow.source === 'import') return <div className="flow-origin"><span className="badge import">Imported</span></div>;
+  if (flow.source !== 'replay') return null;
+  return (
+    <div className="flow-origin">
+      <span className="badge replay" data-testid="replay-of">
+        {flow.replayOf === null ? 'Sent from the request editor' : (
+          <>Replay of <button type="button" className="link" onClick={() => select(flow.replayOf)}>#{flow.replayOf}</button></>
+        )}
+      </span>
+    </div>
+  );
+}
+
+function ReplayButtons({ flow }: { flow: Flow }) {
+  const actions = useFlowActions();
+  if (flow.kind !== 'http') return null;
+  return (
+    <div className="detail-actions">
+      <button type="button" onClick={() => void actions.replay([flow.id])} title="Send this request again">Replay</button>
+      <button type="button" onClick={() => actions.edit(flow.id)} title="Open this request in the editor">Edit and replay</button>
+    </div>
   );
 }
 

@@ -1,0 +1,2 @@
+export { RequestEditor } from './RequestEditor.js';
+export { useEditorOpener } from './open-editor.js';
