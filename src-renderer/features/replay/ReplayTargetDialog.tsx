@@ -44,7 +44,10 @@ export function ReplayTargetDialog({ ids, onClose }: { ids: number[]; onClose():
   return (
     <Dialog title={`Replay ${what} to another URL`} onClose={onClose}>
       {batch ? (
-        <BatchProgressView batchId={batch.batchId} total={batch.total} onShowFlow={onClose} />
+        <>
+          <BatchProgressView batchId={batch.batchId} total={batch.total} onShowFlow={onClose} />
+          <div className="dialog-buttons"><button type="button" onClick={onClose}>Close</button></div>
+        </>
       ) : (
         <form onSubmit={(e) => void submit(e)} noValidate>
           <TargetInput text={text} onText={setText} keepHost={keepHost} onKeepHost={setKeepHost} showError={tried} previewPath={previewPath} />
