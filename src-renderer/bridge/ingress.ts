@@ -37,6 +37,7 @@ export function startIngress(api: ApiClient, store: AppStore, queries: Queries):
       queries.stats.flowsChanged();
     }),
     api.on('flows.deleted', ({ ids }) => {
+      queries.flows.forget(ids);
       state().flowsDeleted(ids);
       queries.flows.refreshCountSoon();
       queries.stats.flowsChanged();

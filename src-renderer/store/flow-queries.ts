@@ -7,6 +7,7 @@
  * A generation number discards page answers that a newer query or a Clear has replaced.
  */
 import type { ApiClient } from '../../src-shared/api/contract.js';
+import type { FlowPageResult } from '../../src-shared/api/types.js';
 import { ApiError } from '../../src-shared/api/errors.js';
 import type { AppStore } from './app-store.js';
 import { PAGE_SIZE } from './flows-window.js';
@@ -14,6 +15,8 @@ import { singleFlight } from './single-flight.js';
 
 export const REQUERY_DELAY_MS = 300;
 export const COUNT_DELAY_MS = 500;
+/** Deleted ids remembered to keep them out of late pages; far more than pages in flight can hold. */
+const FORGET_LIMIT = 10_000;
 
 export interface FlowQueries {
   loadFirst(): Promise<void>;
@@ -25,6 +28,8 @@ export interface FlowQueries {
   resumeFollow(): Promise<void>;
   /** The store was cleared: answers to queries already sent describe flows that no longer exist. */
   invalidate(): void;
+  /** These flows were deleted: pages already on their way may still hold them, and must not bring them back. */
+  forget(ids: readonly number[]): void;
   dispose(): void;
 }
 
@@ -39,6 +44,9 @@ export function createFlowQueries(api: ApiClient, store: AppStore): FlowQueries 
   let clears = 0;
   let disposed = false;
   let requeryTimer: ReturnType<typeof setTimeout> | undefined;
+  const deleted = new Set<number>();
+  const withoutDeleted = (page: FlowPageResult): FlowPageResult =>
+    deleted.size === 0 ? page : { ...page, items: page.items.filter((f) => !deleted.has(f.id)) };
   let countTimer: ReturnType<typeof setTimeout> | undefined;
 
   function failed(error: unknown): void {
@@ -73,7 +81,7 @@ export function createFlowQueries(api: ApiClient, store: AppStore): FlowQueries 
     void count.request();
     try {
       const page = await pageAnswer;
-      if (gen === generation) store.getState().firstPageLoaded(page);
+      if (gen === generation) store.getState().firstPageLoaded(withoutDeleted(page));
     } catch (error) {
       if (gen === generation) failed(error);
     }
@@ -92,7 +100,7 @@ export function createFlowQueries(api: ApiClient, store: AppStore): FlowQueries 
     state.flowsLoading();
     try {
       const page = await api['flows.page']({ ...filterArg(state.filter.applied), beforeId: cursor, limit: PAGE_SIZE });
-      if (gen === generation) store.getState().olderPageLoaded(page);
+      if (gen === generation) store.getState().olderPageLoaded(withoutDeleted(page));
     } catch (error) {
       if (gen === generation) failed(error);
     }
@@ -127,6 +135,13 @@ export function createFlowQueries(api: ApiClient, store: AppStore): FlowQueries 
     invalidate() {
       generation++;
       clears++;
+    },
+    forget(ids) {
+      for (const id of ids) deleted.add(id);
+      for (const oldest of deleted) {
+        if (deleted.size <= FORGET_LIMIT) break;
+        deleted.delete(oldest);
+      }
     },
     dispose() {
       disposed = true;

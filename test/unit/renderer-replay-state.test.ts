@@ -75,6 +75,32 @@ describe('replay, export and delete events through the one ingress', () => {
     expect(store.getState().selectedId).toBeNull();
     stop();
   });
+
+  it('a page already on its way when flows were deleted does not bring them back', async () => {
+    const summary = (id: number) => ({
+      id, kind: 'http' as const, startedAt: id, durationMs: 1, method: 'GET', scheme: 'http' as const, host: 'a.test', port: 80, path: '/', statusCode: 200,
+      responseContentType: null, responseSize: 0, errorType: null, messageCount: 0, source: 'capture' as const, replayOf: null,
+    });
+    let answer!: (page: { items: ReturnType<typeof summary>[]; nextCursor: null }) => void;
+    const listeners = new Map<EventName, (payload: unknown) => void>();
+    const api = {
+      'flows.page': () => new Promise((resolve) => (answer = resolve)),
+      'flows.count': async () => ({ count: 2 }),
+      on(event: EventName, listener: (payload: unknown) => void) {
+        listeners.set(event, listener);
+        return () => listeners.delete(event);
+      },
+    } as unknown as ApiClient;
+    const store = createAppStore();
+    const queries = createQueries(api, store);
+    const stop = startIngress(api, store, queries);
+    const loading = queries.flows.loadFirst();
+    listeners.get('flows.deleted')!({ ids: [2] });
+    answer({ items: [summary(2), summary(1)], nextCursor: null });
+    await loading;
+    expect(store.getState().flows.ids).toEqual([1]);
+    stop();
+  });
 });
 
 function flow(patch: Partial<Flow> = {}): Flow {
