@@ -80,6 +80,12 @@ export function FlowList({ onOpen }: { onOpen(): void }) {
     if (element && !loading && element.scrollHeight <= element.clientHeight + LOAD_AHEAD_ROWS * ROW_HEIGHT) void queries.flows.loadOlder();
   }, [displayIds, loading, queries]);
 
+  // A flow selected from elsewhere (a "replay of #N" link, Stats, the editor's results): show its row.
+  useEffect(() => {
+    const index = selectedId === null ? -1 : order.current.indexOf(selectedId);
+    if (index >= 0) virtualizer.scrollToIndex(index, { align: 'auto' });
+  }, [selectedId, virtualizer]);
+
   const onRowMouseDown = useCallback((id: number, event: MouseEvent) => {
     const { selection } = appStore.getState();
     if (event.button === 2) {
