@@ -42,7 +42,7 @@ describe('replay, export and import in the browser', () => {
   beforeAll(async () => {
     assertBuilt();
     [serve, origin, staging, browser] = await Promise.all([startServe(data.dir), startHttpOrigin(), startHttpOrigin(), launchChromium()]);
-    context = await browser.newContext({ viewport: { width: 1400, height: 860 }, colorScheme: 'light', acceptDownloads: true });
+    context = await browser.newContext({ viewport: { width: 1400, height: 860 }, colorScheme: 'light', acceptDownloads: true, reducedMotion: 'reduce' });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: serve.uiOrigin });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
