@@ -1,6 +1,9 @@
 /** How sizes, durations, times and statuses read in every view. */
 import type { FlowSummary } from '../../src-shared/model/flow.js';
 
+// Bodies and payloads cross the contract as base64: one codec for the whole app, in src-shared.
+export { base64ToBytes, bytesToBase64 } from '../../src-shared/util/bytes.js';
+
 export function formatBytes(bytes: number | null): string {
   if (bytes === null) return '';
   if (bytes < 1024) return `${bytes} B`;
@@ -12,14 +15,6 @@ export function formatBytes(bytes: number | null): string {
 export function base64ByteLength(base64: string): number {
   const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
   return Math.floor((base64.length * 3) / 4) - padding;
-}
-
-/** The bytes a base64 string holds (bodies and payloads cross the contract as base64). */
-export function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }
 
 export function formatDuration(ms: number | null): string {
@@ -62,9 +57,3 @@ export function shortContentType(contentType: string | null): string {
   return subtype.replace(/^x-/, '').replace(/\+.*$/, '');
 }
 
-/** base64 of bytes, in slices so a large body does not overflow the argument list. */
-export function bytesToBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}

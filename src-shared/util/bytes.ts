@@ -56,7 +56,7 @@ export function bytesToBase64(bytes: Uint8Array): string {
  * spaces in it, as some HAR writers wrap it). Throws an Error naming the first character that is
  * not base64.
  */
-export function base64ToBytes(text: string): Uint8Array {
+export function base64ToBytes(text: string): Uint8Array<ArrayBuffer> {
   let end = text.length;
   while (end > 0 && text.charCodeAt(end - 1) === 61) end--; // trailing '='
   const out = new Uint8Array(Math.floor((end * 3) / 4));
