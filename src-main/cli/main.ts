@@ -1,7 +1,10 @@
 /** The `flowscope` command line. Each command is a thin adapter over src-main services. */
 import { Command, CommanderError } from 'commander';
 import { resolveDataDir } from '../config/data-dir.js';
+import path from 'node:path';
+import { settingsPatch, type SettingsPatch } from '../../src-shared/api/validate-settings.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../src-shared/model/settings.js';
+import { hashPatchSecrets } from '../policy/secrets.js';
 import { DEFAULT_UI_PORT } from '../transports/http/server.js';
 import { collect, parseIdList, parsePort, parsePositiveInt, parseSeconds, parseSize } from './parse.js';
 import { relaunchWithUpstreamCas, upstreamCasPreloaded } from './extra-ca-relaunch.js';
@@ -26,9 +29,63 @@ interface ServeFlags {
   uiHost: string;
   ui: boolean;
   open?: boolean;
+  mode: string[];
+  keepHostHeader?: boolean;
+  upstream: string[];
+  upstreamRotation?: string;
+  passthroughHost: string[];
+  interceptOnlyHost: string[];
+  block: string[];
+  proxyAuth?: string;
+  proxyAuthToken?: string;
+  allowIp: string[];
+  denyIp: string[];
+  maxConcurrent?: number;
+  connectTimeout?: number;
+  idleTimeout?: number;
+  maxRequestBody?: number;
+  llmHost: string[];
+  logDir?: string;
 }
 
 const MIB = 1024 * 1024;
+
+/** The policy settings given as flags, checked like any settings patch (same messages), secrets hashed. */
+function policyFromFlags(flags: ServeFlags): Partial<Settings> {
+  const limits = {
+    ...(flags.maxConcurrent !== undefined && { maxConcurrent: flags.maxConcurrent }),
+    ...(flags.connectTimeout !== undefined && { connectTimeoutSeconds: Math.ceil(flags.connectTimeout) }),
+    ...(flags.idleTimeout !== undefined && { idleTimeoutSeconds: Math.ceil(flags.idleTimeout) }),
+    ...(flags.maxRequestBody !== undefined && { maxRequestBodyBytes: flags.maxRequestBody }),
+  };
+  if (flags.proxyAuth !== undefined && flags.proxyAuthToken !== undefined) throw new Error('Give either --proxy-auth or --proxy-auth-token, not both.');
+  let proxyAuth: SettingsPatch['proxyAuth'];
+  if (flags.proxyAuth !== undefined) {
+    const colon = flags.proxyAuth.indexOf(':');
+    if (colon < 1) throw new Error('--proxy-auth takes USER:PASSWORD, e.g. --proxy-auth alice:s3cret.');
+    proxyAuth = { type: 'basic', user: flags.proxyAuth.slice(0, colon), password: flags.proxyAuth.slice(colon + 1) };
+  } else if (flags.proxyAuthToken !== undefined) proxyAuth = { type: 'bearer', token: flags.proxyAuthToken };
+  const patch: Record<string, unknown> = {
+    ...(flags.mode.length > 0 && { modes: flags.mode }),
+    ...(flags.keepHostHeader && { keepHostHeader: true }),
+    ...(flags.upstream.length > 0 && { upstreamProxies: flags.upstream }),
+    ...(flags.upstreamRotation !== undefined && { upstreamRotation: flags.upstreamRotation }),
+    ...(flags.passthroughHost.length > 0 && { tlsPassthroughHosts: flags.passthroughHost }),
+    ...(flags.interceptOnlyHost.length > 0 && { tlsInterceptOnlyHosts: flags.interceptOnlyHost }),
+    ...(flags.block.length > 0 && { blockRules: flags.block.map((pattern) => ({ pattern, kind: 'regex', action: 'deny' })) }),
+    ...(proxyAuth && { proxyAuth }),
+    ...(flags.allowIp.length > 0 && { allowIps: flags.allowIp }),
+    ...(flags.denyIp.length > 0 && { denyIps: flags.denyIp }),
+    ...(Object.keys(limits).length > 0 && { limits: { ...DEFAULT_SETTINGS.limits, ...limits } }),
+    ...(flags.llmHost.length > 0 && { llmHosts: flags.llmHost }),
+    ...(flags.logDir !== undefined && { logDir: path.resolve(flags.logDir) }),
+  };
+  try {
+    return hashPatchSecrets(settingsPatch('flags', patch));
+  } catch (error) {
+    throw new Error((error as Error).message.replace(/^flags: /, ''));
+  }
+}
 
 /** Only the settings given on the command line: they win over the stored ones for this run. */
 function settingsFromFlags(flags: ServeFlags): Partial<Settings> {
@@ -42,6 +99,7 @@ function settingsFromFlags(flags: ServeFlags): Partial<Settings> {
     ...(flags.host !== undefined && { proxyHost: flags.host }),
     ...(flags.maxBodySize !== undefined && { maxBodySize: flags.maxBodySize }),
     ...(Object.keys(retention).length > 0 && { retention: { ...DEFAULT_SETTINGS.retention, ...retention } }),
+    ...policyFromFlags(flags),
   };
 }
 
@@ -69,6 +127,23 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--retain-flows <count>', 'keep at most this many flows, deleting the oldest', parsePositiveInt)
     .option('--retain-days <days>', 'delete flows older than this many days', parsePositiveInt)
     .option('--retain-size <size>', 'keep the store under this size (e.g. 2gb)', parseSize)
+    .option('--mode <mode>', 'regular (forward proxy) or reverse:URL (everything to that backend), each optionally @PORT; repeatable', collect, [])
+    .option('--keep-host-header', 'reverse mode: pass the client\'s Host header on to the backend')
+    .option('--upstream <url>', 'send traffic through this proxy (http://, https://, socks5://, user:pass@ allowed); repeat for a pool', collect, [])
+    .option('--upstream-rotation <how>', 'round-robin or random, for a pool of upstream proxies')
+    .option('--passthrough-host <pattern>', 'do not decrypt TLS to this host (example.com, *.example.com); repeatable', collect, [])
+    .option('--intercept-only-host <pattern>', 'decrypt TLS to these hosts only; repeatable', collect, [])
+    .option('--block <regex>', 'answer 403 to requests whose full URL matches; repeatable', collect, [])
+    .option('--proxy-auth <user:password>', 'require Basic proxy authentication')
+    .option('--proxy-auth-token <token>', 'require this bearer token in Proxy-Authorization')
+    .option('--allow-ip <ip-or-cidr>', 'only these clients may use the proxy; repeatable', collect, [])
+    .option('--deny-ip <ip-or-cidr>', 'refuse these clients; repeatable', collect, [])
+    .option('--max-concurrent <n>', 'at most this many upstream requests at once; more wait', parsePositiveInt)
+    .option('--connect-timeout <seconds>', 'answer 504 when an upstream does not accept the connection in time', parseSeconds)
+    .option('--idle-timeout <seconds>', 'answer 504 (or cut the response) when an upstream sends nothing for this long', parseSeconds)
+    .option('--max-request-body <size>', 'refuse request bodies larger than this with 413 (e.g. 10mb)', parseSize)
+    .option('--llm-host <host>', 'also classify this host as LLM traffic; repeatable', collect, [])
+    .option('--log-dir <dir>', 'also append every flow as a JSON line to a dated file in this folder')
     .action(async (flags: ServeFlags) => {
       const dataDir = resolveDataDir(flags.dataDir);
       if (flags.upstreamCa.length > 0 && !upstreamCasPreloaded()) {

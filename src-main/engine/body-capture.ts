@@ -28,6 +28,11 @@ export class BodyCapture {
     return this.totalBytes > this.capturedBytes;
   }
 
+  /** The first chunk captured (enough to recognise a JSON-RPC body), without joining the rest. */
+  head(): Buffer | null {
+    return this.chunks[0] ?? null;
+  }
+
   bytes(): Buffer {
     if (this.chunks.length === 1) return this.chunks[0]!;
     return Buffer.concat(this.chunks, this.capturedBytes);

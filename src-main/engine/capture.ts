@@ -9,6 +9,7 @@ import type { FlowError } from '../../src-shared/model/errors.js';
 import type {
   BodyInfo, ConnectionEvent, Flow, FlowScheme, FlowTimings, RawHeaders, TlsInfo, WsMessage,
 } from '../../src-shared/model/flow.js';
+import { classifyTraffic } from '../../src-shared/model/classify.js';
 import { headerValue } from '../../src-shared/util/headers.js';
 import { prepareBody, prepareSmallBody, type PreparedBody } from '../store/body-codec.js';
 import { BodyCapture } from './body-capture.js';
@@ -35,6 +36,9 @@ interface Exchange {
   /** A WebSocket flow's row has been queued (it must be before any of its messages). */
   written: boolean;
   finished: boolean;
+  /** The block rule that answered instead of an upstream. */
+  blockedBy: string | null;
+  upstreamProxy: string | null;
 }
 
 function toEpoch(timing: TimingEvents, stamp: number | undefined): number | null {
@@ -62,6 +66,9 @@ function isIp(host: string): boolean {
 export class Capture implements StepHooks {
   private readonly exchanges = new Map<string, Exchange>();
   private readonly storing = new Set<Promise<void>>();
+
+  /** Hosts the user classifies as LLM traffic besides the well-known ones (Settings). */
+  llmHosts: readonly string[] = [];
 
   /** maxBodySize may change while running (Settings); flows that start after the change use the new cap. */
   constructor(private readonly sink: CaptureSink, public maxBodySize: number) {}
@@ -94,6 +101,16 @@ export class Capture implements StepHooks {
   onUpstreamError(engineId: string, error: FlowError): void {
     const exchange = this.exchanges.get(engineId);
     if (exchange) exchange.error = error;
+  }
+
+  onBlocked(engineId: string, rule: string): void {
+    const exchange = this.exchanges.get(engineId);
+    if (exchange) exchange.blockedBy = rule;
+  }
+
+  onUpstreamProxy(engineId: string, proxy: string): void {
+    const exchange = this.exchanges.get(engineId);
+    if (exchange) exchange.upstreamProxy = proxy;
   }
 
   onWsFrame(engineId: string, frame: WsFrame): void {
@@ -132,6 +149,8 @@ export class Capture implements StepHooks {
         wsSeq: 0,
         written: false,
         finished: false,
+        blockedBy: null,
+        upstreamProxy: null,
       };
       this.exchanges.set(engineId, exchange);
     }
@@ -308,6 +327,12 @@ export class Capture implements StepHooks {
       tags: [],
       source: 'capture',
       replayOf: null,
+      trafficClass: classifyTraffic(
+        { host: url.hostname, path: url.pathname + url.search, requestBody: exchange.requestBody.head(), requestContentType: headerValue(request.rawHeaders, 'content-type') },
+        this.llmHosts,
+      ),
+      blockedBy: exchange.blockedBy,
+      upstreamProxy: exchange.upstreamProxy,
     };
   }
 
@@ -365,6 +390,9 @@ export class Capture implements StepHooks {
       tags: [],
       source: 'capture',
       replayOf: null,
+      trafficClass: classifyTraffic({ host, path: req.path ?? '' }, this.llmHosts),
+      blockedBy: null,
+      upstreamProxy: null,
     });
   }
 }

@@ -37,6 +37,10 @@ export interface StepHooks {
    */
   onResponse(engineId: string, response: InitiatedResponse | null, complete: boolean): void;
   onUpstreamError(engineId: string, error: FlowError): void;
+  /** A block rule answered this request instead of an upstream. */
+  onBlocked(engineId: string, rule: string): void;
+  /** The upstream proxy this request went through. */
+  onUpstreamProxy(engineId: string, proxy: string): void;
   onWsFrame(engineId: string, frame: WsFrame): void;
 }
 

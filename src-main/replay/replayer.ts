@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApiEvents } from '../../src-shared/api/contract.js';
 import { ApiError } from '../../src-shared/api/errors.js';
 import type { ReplayBatchProgress, ReplayBatchQuery, ReplayRequest, ReplayResult, ReplayTarget } from '../../src-shared/api/types.js';
+import { classifyTraffic } from '../../src-shared/model/classify.js';
 import type { Flow } from '../../src-shared/model/flow.js';
 import type { CaptureSink } from '../engine/capture.js';
 import { prepareBody, type PreparedBody } from '../store/body-codec.js';
@@ -31,6 +32,8 @@ export interface ReplayerDeps {
   sendOptions(): SendOptions;
   dataDir: string;
   broadcast<E extends 'replay.progress'>(event: E, payload: ApiEvents[E]): void;
+  /** The user's extra LLM hosts, for classifying replays like captured flows. */
+  llmHosts?: () => readonly string[];
 }
 
 /** A batch replays at most this many flows. */
@@ -128,7 +131,16 @@ export class Replayer {
 
   private async record(exchange: SentExchange, replayOf: number | null): Promise<number> {
     const id = this.deps.sink.allocateFlowId();
-    const flow: Flow = { ...exchange.flow, id, source: 'replay', replayOf };
+    const { flow: sent } = exchange;
+    const flow: Flow = {
+      ...sent,
+      id,
+      source: 'replay',
+      replayOf,
+      trafficClass: classifyTraffic({ host: sent.host, path: sent.path, requestBody: exchange.requestBody, requestContentType: sent.requestBody.contentType }, this.deps.llmHosts?.() ?? []),
+      blockedBy: null,
+      upstreamProxy: null,
+    };
     const bodies: { request?: PreparedBody; response?: PreparedBody } = {};
     if (exchange.requestBody) {
       bodies.request = await prepareBody(exchange.requestBody, { contentEncoding: flow.requestBody.contentEncoding, truncated: false });

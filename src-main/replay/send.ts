@@ -23,9 +23,12 @@ export interface SendOptions {
   insecureHosts: string[];
 }
 
+/** What the caller sets on the flow of a sent exchange. */
+type SetByCaller = 'id' | 'source' | 'replayOf' | 'trafficClass' | 'blockedBy' | 'upstreamProxy';
+
 export interface SentExchange {
-  /** The flow, without its id, source and replay link (the caller sets them). */
-  flow: Omit<Flow, 'id' | 'source' | 'replayOf'>;
+  /** The flow, without its id, source, replay link and class (the caller sets them). */
+  flow: Omit<Flow, SetByCaller>;
   requestBody: Buffer | null;
   responseBody: { bytes: Buffer; truncated: boolean } | null;
 }
@@ -66,7 +69,7 @@ export function sendReplay(request: OutgoingRequest, options: SendOptions): Prom
     start, dns: null, connect: null, requestBodyReceived: null, responseHeaders: null, end: null, aborted: null, wsAccepted: null, wsClosed: null,
   };
   const port = Number(url.port) || (secure ? 443 : 80);
-  const base: Omit<Flow, 'id' | 'source' | 'replayOf'> = {
+  const base: Omit<Flow, SetByCaller> = {
     kind: 'http',
     startedAt: start,
     endedAt: null,
@@ -95,7 +98,7 @@ export function sendReplay(request: OutgoingRequest, options: SendOptions): Prom
   };
   return new Promise((resolve) => {
     let settled = false;
-    const finish = (flow: Omit<Flow, 'id' | 'source' | 'replayOf'>, responseBody: SentExchange['responseBody']) => {
+    const finish = (flow: Omit<Flow, SetByCaller>, responseBody: SentExchange['responseBody']) => {
       if (settled) return;
       settled = true;
       const end = at();

@@ -8,6 +8,7 @@ import type { BodyView, ProxyState, SettingsChange } from '../../src-shared/api/
 import type { Flow } from '../../src-shared/model/flow.js';
 import type { Settings } from '../../src-shared/model/settings.js';
 import { exportCa } from '../ca/index.js';
+import { hashPatchSecrets } from '../policy/secrets.js';
 import type { RetentionCaps } from '../store/index.js';
 import type { ApiService } from './api-service-types.js';
 import { messageView } from './live-feed.js';
@@ -156,7 +157,7 @@ export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptio
     'stats.get': (args) => reads.trafficStats(args.filter),
     'proxy.status': proxyState,
     'settings.get': () => ({ settings: stored, fromFlags, file: settingsFilePath(runtime.dataDir) }),
-    'settings.set': ({ settings: patch }) => changeSettings(patch),
+    'settings.set': ({ settings: patch }) => changeSettings(hashPatchSecrets(patch)),
     'ca.info': () => ca.info,
     'ca.export': ({ format }) => ({ ...CA_FILES[format], base64: exportCa(ca, format, { includeKey: false }).toString('base64') }),
     ...transfer.handlers,

@@ -38,6 +38,8 @@ function summaryOf(flow: Flow, messageCount: number): FlowSummary {
     messageCount,
     source: flow.source,
     replayOf: flow.replayOf,
+    trafficClass: flow.trafficClass,
+    blocked: flow.blockedBy !== null,
   };
 }
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ApiError } from '../../src-shared/api/errors.js';
 import { validateArgs } from '../../src-shared/api/validate.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../src-shared/model/settings.js';
+import { hashPatchSecrets } from '../policy/secrets.js';
 
 export function settingsFilePath(dataDir: string): string {
   return path.join(dataDir, 'settings.json');
@@ -20,14 +21,14 @@ export interface LoadedSettings {
 }
 
 export function mergeSettings(base: Settings, patch: Partial<Settings>): Settings {
-  return { ...base, ...patch, retention: { ...base.retention, ...patch.retention } };
+  return { ...base, ...patch, retention: { ...base.retention, ...patch.retention }, limits: { ...base.limits, ...patch.limits } };
 }
 
 export function loadSettings(dataDir: string): LoadedSettings {
   const file = settingsFilePath(dataDir);
   if (!existsSync(file)) return { settings: DEFAULT_SETTINGS, warning: null };
   try {
-    const patch = validateArgs('settings.set', { settings: JSON.parse(readFileSync(file, 'utf8')) }).settings;
+    const patch = hashPatchSecrets(validateArgs('settings.set', { settings: JSON.parse(readFileSync(file, 'utf8')) }).settings);
     return { settings: mergeSettings(DEFAULT_SETTINGS, patch), warning: null };
   } catch (error) {
     const reason = error instanceof ApiError ? error.message.replace(/^settings\.set: /, '') : (error as Error).message;

@@ -46,12 +46,15 @@ export interface FlowRow {
   tags: string;
   source: string;
   replay_of: number | null;
+  traffic_class: string;
+  blocked_by: string | null;
+  upstream_proxy: string | null;
 }
 
 export type SummaryRow = Pick<
   FlowRow,
   | 'id' | 'kind' | 'started_at' | 'duration_ms' | 'method' | 'scheme' | 'host' | 'port' | 'path'
-  | 'status_code' | 'response_content_type' | 'response_wire_size' | 'error_type' | 'source' | 'replay_of'
+  | 'status_code' | 'response_content_type' | 'response_wire_size' | 'error_type' | 'source' | 'replay_of' | 'traffic_class' | 'blocked_by'
 > & { message_count: number };
 
 export interface EventRow {
@@ -116,6 +119,9 @@ export function flowToRow(flow: Flow, requestDropped: boolean, responseDropped: 
     tags: JSON.stringify(flow.tags),
     source: flow.source,
     replay_of: flow.replayOf,
+    traffic_class: flow.trafficClass,
+    blocked_by: flow.blockedBy,
+    upstream_proxy: flow.upstreamProxy,
   };
 }
 
@@ -169,6 +175,9 @@ export function rowToFlow(row: FlowRow): Flow {
     tags: JSON.parse(row.tags) as string[],
     source: row.source as Flow['source'],
     replayOf: row.replay_of,
+    trafficClass: row.traffic_class as Flow['trafficClass'],
+    blockedBy: row.blocked_by,
+    upstreamProxy: row.upstream_proxy,
   };
 }
 
@@ -190,6 +199,8 @@ export function rowToSummary(row: SummaryRow): FlowSummary {
     messageCount: row.message_count,
     source: row.source as FlowSummary['source'],
     replayOf: row.replay_of,
+    trafficClass: row.traffic_class as FlowSummary['trafficClass'],
+    blocked: row.blocked_by !== null,
   };
 }
 

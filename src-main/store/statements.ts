@@ -15,6 +15,7 @@ export const FLOW_COLUMNS = [
   'response_dropped', 'response_content_type', 'response_content_encoding',
   'client_ip', 'client_port', 'server_ip', 'server_port', 'tls', 'tls_sni', 'tls_protocol',
   'error_type', 'error_message', 'timings', 'tags', 'source', 'replay_of',
+  'traffic_class', 'blocked_by', 'upstream_proxy',
 ] as const satisfies readonly (keyof FlowRow)[];
 
 // Fails to compile if FlowRow gains a field that the upsert would silently leave out.
@@ -37,7 +38,7 @@ const UPSERT_FLOW_SQL =
 
 const SUMMARY_COLUMNS =
   'id, kind, started_at, duration_ms, method, scheme, host, port, path, status_code, ' +
-  'response_content_type, response_wire_size, error_type, message_count, source, replay_of';
+  'response_content_type, response_wire_size, error_type, message_count, source, replay_of, traffic_class, blocked_by';
 
 /** Flows of a filter (its WHERE clause is spliced in; its values stay bound parameters). Params: beforeId, ...filter, limit. */
 export const filteredSummariesSql = (where: string) =>

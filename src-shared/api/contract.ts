@@ -4,7 +4,7 @@
  */
 import type { CaExportFormat, CaInfo } from '../model/ca.js';
 import type { ConnectionEvent, Flow, FlowSummary } from '../model/flow.js';
-import type { Settings } from '../model/settings.js';
+import type { SettingsPatch } from './validate-settings.js';
 import type {
   BodySideName, BodyView, CaFile, ExportProgress, ExportQuery, FlowPageQuery, FlowPageResult, ImportResult, ProxyState,
   ReplayBatchProgress, ReplayBatchQuery, ReplayRequest, ReplayResult, ReplayTarget, SettingsChange, SettingsView, Stats,
@@ -43,7 +43,7 @@ export interface ApiCalls {
   'stats.get': Call<{ filter?: string }, Stats>;
   'proxy.status': Call<NoArgs, ProxyState>;
   'settings.get': Call<NoArgs, SettingsView>;
-  'settings.set': Call<{ settings: Partial<Settings> }, SettingsChange>;
+  'settings.set': Call<{ settings: SettingsPatch }, SettingsChange>;
   'ca.info': Call<NoArgs, CaInfo>;
   'ca.export': Call<{ format: CaExportFormat }, CaFile>;
 }

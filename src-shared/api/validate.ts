@@ -4,9 +4,9 @@
  */
 import type { RawHeaders } from '../model/flow.js';
 import { parseUrl, type ParsedUrl } from '../util/web-globals.js';
-import type { Settings } from '../model/settings.js';
 import type { ArgsOf, CallName } from './contract.js';
 import type { ExportQuery, ReplayBatchQuery, ReplayRequest, ReplayTarget } from './types.js';
+import { settingsPatch } from './validate-settings.js';
 import { ApiError } from './errors.js';
 
 type Obj = Record<string, unknown>;
@@ -53,36 +53,6 @@ const withFilter = (call: string) => (v: unknown) => {
   const filter = str(call, object(call, v, ['filter']), 'filter');
   return filter === undefined ? {} : { filter };
 };
-
-function nullableCap(call: string, o: Obj, key: string): number | null | undefined {
-  if (o[key] === null) return null;
-  return int(call, o, key, { min: 1, optional: true });
-}
-
-function settingsPatch(call: string, value: unknown): Partial<Settings> {
-  const o = object(call, value, ['proxyHost', 'proxyPort', 'maxBodySize', 'retention']);
-  const patch: Partial<Settings> = {};
-  const host = str(call, o, 'proxyHost', 255);
-  if (host !== undefined) {
-    if (!/^[\w.:-]+$/.test(host)) bad(call, `proxyHost "${host}" is not a host name or IP address.`);
-    patch.proxyHost = host;
-  }
-  const port = int(call, o, 'proxyPort', { min: 1, max: 65_535, optional: true });
-  if (port !== undefined) patch.proxyPort = port;
-  const maxBodySize = int(call, o, 'maxBodySize', { min: 0, max: 256 * 1024 * 1024, optional: true });
-  if (maxBodySize !== undefined) patch.maxBodySize = maxBodySize;
-  if (o.retention !== undefined) {
-    const r = object(`${call} retention`, o.retention, ['maxFlows', 'maxAgeDays', 'maxDbMegabytes']);
-    const retention: Settings['retention'] = { maxFlows: null, maxAgeDays: null, maxDbMegabytes: null };
-    for (const key of ['maxFlows', 'maxAgeDays', 'maxDbMegabytes'] as const) {
-      const cap = nullableCap(call, r, key);
-      if (cap === undefined) bad(call, `retention.${key} must be a whole number of 1 or more, or null for no cap.`);
-      retention[key] = cap;
-    }
-    patch.retention = retention;
-  }
-  return patch;
-}
 
 const MAX_IDS = 100_000;
 /** Imports through the contract carry the file's text; larger files go through the CLI or POST /api/import. */

@@ -3,6 +3,7 @@
  * read back is the same flows (HAR cannot say everything a flow knows). Lines are independent, so
  * main can write and read files of any size one line at a time.
  */
+import { TRAFFIC_CLASSES } from '../model/classify.js';
 import { FLOW_ERROR_TYPES } from '../model/errors.js';
 import type { BodyInfo, Flow, FlowTimings, WsMessage } from '../model/flow.js';
 import type { FlowRecord, TransferBody } from '../model/transfer.js';
@@ -109,6 +110,7 @@ const flow = shape<Flow>({
   tls: nullable(shape({ sni: nullable(string), protocol: nullable(string) })),
   error: nullable(shape({ type: oneOf(FLOW_ERROR_TYPES), message: string })),
   timings, tags: list(string), source: oneOf(['capture', 'replay', 'import']), replayOf: nullable(integer),
+  trafficClass: oneOf(TRAFFIC_CLASSES), blockedBy: nullable(string), upstreamProxy: nullable(string),
 });
 
 const transferBody: Check = (v, path) => {

@@ -5,6 +5,7 @@
  * no method, no URL, a URL or date that cannot be read. Entries for URLs that are not network
  * traffic (data:, blob:, chrome-extension:, ...) are left out, as Chrome leaves them in its files.
  */
+import { classifyTraffic } from '../model/classify.js';
 import type { Flow, FlowScheme, FlowTimings, WsMessage } from '../model/flow.js';
 import type { FlowRecord, TransferBody } from '../model/transfer.js';
 import { base64ToBytes, utf8DecodeLenient } from '../util/bytes.js';
@@ -122,6 +123,11 @@ class EntryReader {
       tags: extras && Number.isInteger(extras.id) ? [`imported-id:${String(extras.id)}`] : [],
       source: 'import',
       replayOf: null,
+      trafficClass: classifyTraffic({
+        host: parsed.hostname, path: parsed.pathname + parsed.search, requestBody: requestBody?.bytes ?? null, requestContentType: requestType,
+      }),
+      blockedBy: null,
+      upstreamProxy: null,
     };
     return { flow, requestBody, responseBody, messages: Array.isArray(messages) ? messages.map((m, i) => this.message(m, i)) : [] };
   }

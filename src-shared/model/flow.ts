@@ -4,6 +4,9 @@ import type { FlowError } from './errors.js';
 export type RawHeaders = Array<[name: string, value: string]>;
 
 export type FlowKind = 'http' | 'websocket';
+/** What kind of traffic a flow is (see src-shared/model/classify.ts). */
+export type TrafficClass = 'llm' | 'mcp' | 'web' | 'other';
+
 /** How a flow came to be: captured from traffic, sent by replay, or read from an imported file. */
 export type FlowSource = 'capture' | 'replay' | 'import';
 export type FlowScheme = 'http' | 'https' | 'ws' | 'wss';
@@ -79,6 +82,11 @@ export interface Flow {
   source: FlowSource;
   /** The flow this one replayed (source 'replay'), when it is known. */
   replayOf: number | null;
+  trafficClass: TrafficClass;
+  /** The block rule that stopped this request (it never reached an upstream), or null. */
+  blockedBy: string | null;
+  /** The upstream proxy the request went through (credentials left out), or null for a direct connection. */
+  upstreamProxy: string | null;
 }
 
 /** The small row the flow list shows and live updates carry. */
@@ -100,6 +108,8 @@ export interface FlowSummary {
   messageCount: number;
   source: FlowSource;
   replayOf: number | null;
+  trafficClass: TrafficClass;
+  blocked: boolean;
 }
 
 export type WsMessageType = 'text' | 'binary' | 'ping' | 'pong' | 'close';
@@ -125,7 +135,11 @@ export interface WsMessage {
 export interface ConnectionEvent {
   id: number;
   time: number;
-  type: 'CLIENT_TLS_ERROR' | 'CLIENT_ERROR' | 'TLS_PASSTHROUGH';
+  /**
+   * AUTH_SUCCESS / AUTH_FAILURE: a proxy authentication attempt; CLIENT_REFUSED: a client the IP
+   * lists refused; TLS_PASSTHROUGH: a tunnel relayed without decryption.
+   */
+  type: 'CLIENT_TLS_ERROR' | 'CLIENT_ERROR' | 'TLS_PASSTHROUGH' | 'AUTH_SUCCESS' | 'AUTH_FAILURE' | 'CLIENT_REFUSED';
   clientIp: string | null;
   clientPort: number | null;
   host: string | null;

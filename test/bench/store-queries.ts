@@ -59,6 +59,9 @@ function realisticRow(id: number, next: () => number): FlowRow {
     tags: '[]',
     source: 'capture',
     replay_of: null,
+    traffic_class: 'web',
+    blocked_by: null,
+    upstream_proxy: null,
   };
 }
 

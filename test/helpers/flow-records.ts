@@ -64,6 +64,9 @@ export function httpFlow(overrides: Partial<Flow> = {}): Flow {
     tags: ['engine:abc'],
     source: 'capture',
     replayOf: null,
+    trafficClass: 'other',
+    blockedBy: null,
+    upstreamProxy: null,
     ...overrides,
   };
 }

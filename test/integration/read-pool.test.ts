@@ -32,6 +32,9 @@ function makeFlow(id: number, overrides: Partial<Flow> = {}): Flow {
     tags: [],
     source: 'capture',
     replayOf: null,
+    trafficClass: 'other',
+    blockedBy: null,
+    upstreamProxy: null,
     ...overrides,
   };
 }

@@ -58,6 +58,9 @@ function makeFlow(id: number, spec: FlowSpec): Flow {
     tags: spec.tags ?? [],
     source: spec.source ?? 'capture',
     replayOf: null,
+    trafficClass: 'other',
+    blockedBy: null,
+    upstreamProxy: null,
   };
 }
 

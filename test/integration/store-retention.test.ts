@@ -19,6 +19,9 @@ function makeFlow(id: number, startedAt: number, bodySize = 0): Flow {
     tags: [],
     source: 'capture',
     replayOf: null,
+    trafficClass: 'other',
+    blockedBy: null,
+    upstreamProxy: null,
   };
 }
 

@@ -22,6 +22,9 @@ function makeFlow(id: number, bodySize = 0): Flow {
     tags: [],
     source: 'capture',
     replayOf: null,
+    trafficClass: 'other',
+    blockedBy: null,
+    upstreamProxy: null,
   };
 }
 

@@ -46,6 +46,9 @@ function makeFlow(id: number, overrides: Partial<Flow> = {}): Flow {
     tags: ['engine:abc-123', 'replay'],
     source: 'capture',
     replayOf: null,
+    trafficClass: 'other',
+    blockedBy: null,
+    upstreamProxy: null,
     ...overrides,
   };
 }
@@ -63,7 +66,7 @@ describe('FlowStore', () => {
     openStore().close();
     openStore().close();
     const db = new Database(temp.file, { readonly: true });
-    expect(db.prepare('SELECT id, name FROM migrations').all()).toEqual([{ id: 1, name: 'initial' }, { id: 2, name: 'message_chunks' }, { id: 3, name: 'brotli_bodies' }, { id: 4, name: 'compressed_chunks' }, { id: 5, name: 'flow_source' }]);
+    expect(db.prepare('SELECT id, name FROM migrations').all()).toEqual([{ id: 1, name: 'initial' }, { id: 2, name: 'message_chunks' }, { id: 3, name: 'brotli_bodies' }, { id: 4, name: 'compressed_chunks' }, { id: 5, name: 'flow_source' }, { id: 6, name: 'flow_policy' }]);
     expect(db.pragma('auto_vacuum', { simple: true })).toBe(2);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
@@ -145,7 +148,7 @@ describe('FlowStore', () => {
     expect(store.pageSummaries({ limit: 1 }).items[0]).toEqual({
       id: 2_500, kind: 'http', startedAt: 1_700_000_002_500.25, durationMs: 12.5, method: 'POST', scheme: 'https',
       host: 'api.example.com', port: 8443, path: '/v1/items?id=2500', statusCode: 201,
-      responseContentType: 'application/json', responseSize: 5000, errorType: null, messageCount: 0, source: 'capture', replayOf: null,
+      responseContentType: 'application/json', responseSize: 5000, errorType: null, messageCount: 0, source: 'capture', replayOf: null, trafficClass: 'other', blocked: false,
     });
     expect(() => store.pageSummaries({ limit: 0 })).toThrow(RangeError);
   });

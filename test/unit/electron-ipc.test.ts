@@ -17,7 +17,7 @@ const { ipcMain, ipcRenderer, mainFrame, subFrame, resetElectronFake, FakeWebCon
 function summary(id: number, host: string): FlowSummary {
   return {
     id, kind: 'http', startedAt: 1_700_000_000_000 + id, durationMs: 12, method: 'GET', scheme: 'https', host, port: 443,
-    path: '/', statusCode: 200, responseContentType: 'text/html', responseSize: 10, errorType: null, messageCount: 0, source: 'capture', replayOf: null,
+    path: '/', statusCode: 200, responseContentType: 'text/html', responseSize: 10, errorType: null, messageCount: 0, source: 'capture', replayOf: null, trafficClass: 'other', blocked: false,
   };
 }
 

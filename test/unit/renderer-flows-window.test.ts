@@ -8,7 +8,7 @@ import {
 function summary(id: number, patch: Partial<FlowSummary> = {}): FlowSummary {
   return {
     id, kind: 'http', startedAt: 1_700_000_000_000 + id, durationMs: 5, method: 'GET', scheme: 'http', host: 'example.com', port: 80,
-    path: `/${id}`, statusCode: 200, responseContentType: 'text/plain', responseSize: 10, errorType: null, messageCount: 0, source: 'capture', replayOf: null, ...patch,
+    path: `/${id}`, statusCode: 200, responseContentType: 'text/plain', responseSize: 10, errorType: null, messageCount: 0, source: 'capture', replayOf: null, trafficClass: 'other', blocked: false, ...patch,
   };
 }
 

@@ -18,7 +18,7 @@ import { GAP_RETRIES, GAP_RETRY_MS } from '../../src-renderer/store/ws-queries.j
 function summary(id: number, host = 'a.test'): FlowSummary {
   return {
     id, kind: 'http', startedAt: id, durationMs: 1, method: 'GET', scheme: 'http', host, port: 80, path: `/${id}`, statusCode: 200,
-    responseContentType: null, responseSize: 0, errorType: null, messageCount: 0, source: 'capture', replayOf: null,
+    responseContentType: null, responseSize: 0, errorType: null, messageCount: 0, source: 'capture', replayOf: null, trafficClass: 'other', blocked: false,
   };
 }
 

@@ -79,7 +79,7 @@ describe('replay, export and delete events through the one ingress', () => {
   it('a page already on its way when flows were deleted does not bring them back', async () => {
     const summary = (id: number) => ({
       id, kind: 'http' as const, startedAt: id, durationMs: 1, method: 'GET', scheme: 'http' as const, host: 'a.test', port: 80, path: '/', statusCode: 200,
-      responseContentType: null, responseSize: 0, errorType: null, messageCount: 0, source: 'capture' as const, replayOf: null,
+      responseContentType: null, responseSize: 0, errorType: null, messageCount: 0, source: 'capture' as const, replayOf: null, trafficClass: 'other' as const, blocked: false,
     });
     let answer!: (page: { items: ReturnType<typeof summary>[]; nextCursor: null }) => void;
     const listeners = new Map<EventName, (payload: unknown) => void>();
@@ -111,7 +111,7 @@ function flow(patch: Partial<Flow> = {}): Flow {
     requestHeaders: [['Host', 'api.test'], ['Content-Type', 'application/json'], ['Content-Encoding', 'gzip'], ['X-Twice', 'a'], ['X-Twice', 'b']],
     responseHeaders: [], requestBody: body, responseBody: null, clientIp: null, clientPort: null, serverIp: null, serverPort: null, tls: null,
     error: null, timings: { start: 1, dns: null, connect: null, requestBodyReceived: null, responseHeaders: null, end: 2, aborted: null, wsAccepted: null, wsClosed: null },
-    tags: [], source: 'capture', replayOf: null, ...patch,
+    tags: [], source: 'capture', replayOf: null, trafficClass: 'web', blockedBy: null, upstreamProxy: null, ...patch,
   };
 }
 

@@ -8,7 +8,7 @@ import {
 function summary(id: number): FlowSummary {
   return {
     id, kind: 'http', startedAt: id, durationMs: 1, method: 'GET', scheme: 'http', host: 'example.com', port: 80, path: `/${id}`, statusCode: 200,
-    responseContentType: null, responseSize: 0, errorType: null, messageCount: 0, source: 'capture', replayOf: null,
+    responseContentType: null, responseSize: 0, errorType: null, messageCount: 0, source: 'capture', replayOf: null, trafficClass: 'other', blocked: false,
   };
 }
 

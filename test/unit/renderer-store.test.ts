@@ -11,7 +11,7 @@ import { MAX_MESSAGES, wsFlowOpened, wsGapSkipped, wsLiveMessages, wsPageLoaded 
 function summary(id: number, host = 'example.com'): FlowSummary {
   return {
     id, kind: 'http', startedAt: id, durationMs: 1, method: 'GET', scheme: 'http', host, port: 80, path: '/', statusCode: 200,
-    responseContentType: null, responseSize: 0, errorType: null, messageCount: 0, source: 'capture', replayOf: null,
+    responseContentType: null, responseSize: 0, errorType: null, messageCount: 0, source: 'capture', replayOf: null, trafficClass: 'other', blocked: false,
   };
 }
 

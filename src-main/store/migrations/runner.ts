@@ -4,6 +4,7 @@ import { messageChunks } from './002_message_chunks.js';
 import { brotliBodies } from './003_brotli_bodies.js';
 import { compressedChunks } from './004_compressed_chunks.js';
 import { flowSource } from './005_flow_source.js';
+import { flowPolicy } from './006_flow_policy.js';
 
 export interface Migration {
   /** Applied in ascending order; never reuse or renumber one that has shipped. */
@@ -12,7 +13,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, messageChunks, brotliBodies, compressedChunks, flowSource];
+export const MIGRATIONS: readonly Migration[] = [initial, messageChunks, brotliBodies, compressedChunks, flowSource, flowPolicy];
 
 const LATEST = Math.max(...MIGRATIONS.map((m) => m.id));
 

@@ -39,7 +39,10 @@ type Errors = Partial<Record<Field | 'form', string>>;
  * size cap would silently stop keeping bodies, so an empty or non-numeric value is refused here;
  * ranges are left to the service, which says them in its own words. Empty retention means no limit.
  */
-function fromDraft(d: Draft): { settings: Settings } | { errors: Errors } {
+/** The settings this form edits; the others keep their values. */
+type BasicSettings = Pick<Settings, 'proxyHost' | 'proxyPort' | 'maxBodySize' | 'retention'>;
+
+function fromDraft(d: Draft): { settings: BasicSettings } | { errors: Errors } {
   const errors: Errors = {};
   const whole = (name: Field): number | null => {
     const text = d[name].trim();
@@ -55,7 +58,7 @@ function fromDraft(d: Draft): { settings: Settings } | { errors: Errors } {
   };
   const proxyHost = d.proxyHost.trim();
   if (proxyHost === '') errors.proxyHost = `${LABELS.proxyHost} cannot be empty: enter a host name or IP address, e.g. 127.0.0.1.`;
-  const settings: Settings = {
+  const settings: BasicSettings = {
     proxyHost, proxyPort: whole('proxyPort') ?? 0, maxBodySize: whole('maxBodySize') ?? 0,
     retention: { maxFlows: whole('maxFlows'), maxAgeDays: whole('maxAgeDays'), maxDbMegabytes: whole('maxDbMegabytes') },
   };
