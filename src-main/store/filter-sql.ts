@@ -76,7 +76,7 @@ class Compiler {
       case 'text':
         return `(url LIKE ${this.bind(`%${escapeLike(node.text)}%`)} ESCAPE '\\')`;
       case 'equals':
-        return `(${node.field} = ${this.bind(node.value)})`;
+        return `(${node.field === 'class' ? 'traffic_class' : node.field} = ${this.bind(node.value)})`;
       case 'compare': {
         const column = NUMBER_COLUMNS[node.field];
         return `(${column} IS NOT NULL AND ${column} ${OPERATORS[node.op]} ${this.bind(node.value)})`;
@@ -98,6 +98,8 @@ class Compiler {
         return `(source = ${this.bind('replay')})`;
       case 'imported':
         return `(source = ${this.bind('import')})`;
+      case 'blocked':
+        return '(blocked_by IS NOT NULL)';
       case 'asset': {
         const likes = ASSET_TYPES.map((type) => `response_content_type LIKE ${this.bind(type)}`);
         return `(response_content_type IS NOT NULL AND (${likes.join(' OR ')}))`;

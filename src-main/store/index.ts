@@ -226,7 +226,7 @@ export class FlowStore {
     return trafficStats(statements, compileFilter(filter));
   }
 
-  listEvents(query: { limit: number }): ConnectionEvent[] {
+  listEvents(query: { limit: number; types?: ConnectionEvent['type'][] }): ConnectionEvent[] {
     return reader.listEvents(this.beforeRead(), query);
   }
 

@@ -151,7 +151,7 @@ export class ReadPool {
     return this.call('getWsMessages', [flowId, query]);
   }
 
-  listEvents(query: { limit: number }): Promise<ConnectionEvent[]> {
+  listEvents(query: { limit: number; types?: ConnectionEvent['type'][] }): Promise<ConnectionEvent[]> {
     return this.call('listEvents', [query]);
   }
 

@@ -2,7 +2,7 @@ import type { ConnectionEvent, Flow, FlowSummary, WsMessage } from '../../src-sh
 import { decodeContent, isContentEncoded, unstoreBody } from './body-codec.js';
 import { decodeChunk } from './message-chunks.js';
 import type { SqlFilter } from './filter-sql.js';
-import { rowToEvent, rowToFlow, rowToSummary, type SummaryRow } from './rows.js';
+import { rowToEvent, rowToFlow, rowToSummary, type EventRow, type SummaryRow } from './rows.js';
 import { filteredCountSql, filteredSummariesSql, type ReadStatements } from './statements.js';
 
 export type BodySide = 'request' | 'response';
@@ -110,7 +110,11 @@ export function getWsMessages(
   return messages;
 }
 
-/** Newest first. */
-export function listEvents(s: ReadStatements, query: { limit: number }): ConnectionEvent[] {
-  return s.recentEvents.all(checkLimit(query.limit)).map(rowToEvent);
+/** Newest first; only the given types when there are any. */
+export function listEvents(s: ReadStatements, query: { limit: number; types?: ConnectionEvent['type'][] }): ConnectionEvent[] {
+  const limit = checkLimit(query.limit);
+  const rows = query.types?.length
+    ? s.filtered.get<EventRow>('SELECT * FROM events WHERE type IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT ?').all(JSON.stringify(query.types), limit)
+    : s.recentEvents.all(limit);
+  return rows.map(rowToEvent);
 }

@@ -53,10 +53,10 @@ export const filteredCountSql = (where: string) => `SELECT count(*) FROM flows W
  * the proxy's thread, on the read worker.
  */
 export const statsGroupsSql = (where: string) =>
-  'SELECT host, method, status_code, count(*) AS total, count(error_type) AS errors, ' +
+  'SELECT host, method, status_code, traffic_class, count(*) AS total, count(error_type) AS errors, ' +
   'sum(error_type IS NOT NULL OR (status_code IS NOT NULL AND status_code >= 500)) AS failed, ' +
   'total(duration_ms) AS duration_sum, count(duration_ms) AS duration_count, max(duration_ms) AS duration_max ' +
-  `FROM flows WHERE ${where} GROUP BY host, method, status_code`;
+  `FROM flows WHERE ${where} GROUP BY host, method, status_code, traffic_class`;
 
 /**
  * The slowest matching flows: a second scan (there is no duration index, see above). Its first

@@ -9,6 +9,7 @@ interface GroupRow {
   host: string;
   method: string;
   status_code: number | null;
+  traffic_class: string;
   total: number;
   errors: number;
   failed: number;
@@ -64,6 +65,7 @@ export function trafficStats(s: ReadStatements, filter: SqlFilter): Stats {
   let durationCount = 0;
   const methods = new Map<string, number>();
   const classes = new Map<string, number>();
+  const trafficClasses = new Map<string, number>();
   const hosts = new Map<string, number>();
   const failedByHost = new Map<string, number>();
   for (const group of groups) {
@@ -74,6 +76,7 @@ export function trafficStats(s: ReadStatements, filter: SqlFilter): Stats {
     durationCount += group.duration_count;
     add(methods, group.method, group.total);
     add(classes, statusClass(group.status_code), group.total);
+    add(trafficClasses, group.traffic_class, group.total);
     add(hosts, group.host, group.total);
     add(failedByHost, group.host, group.failed);
   }
@@ -98,6 +101,7 @@ export function trafficStats(s: ReadStatements, filter: SqlFilter): Stats {
     byMethod: byCount(methods),
     byStatusClass: [...classes].map(([key, count]) => ({ key, count })).sort((a, b) => a.key.localeCompare(b.key)),
     byHost: byCount(hosts).slice(0, TOP),
+    byTrafficClass: byCount(trafficClasses),
     errorRateByHost,
     slowest,
   };

@@ -39,7 +39,8 @@ export interface ApiCalls {
   'export.save': Call<ExportQuery & { exportId: string }, { path: string; count: number } | null>;
   /** Imports a HAR file or Flowscope JSON (newline-delimited): all of it, or nothing when a part is malformed. */
   'import.flows': Call<{ filename: string; text: string }, ImportResult>;
-  'events.list': Call<{ limit: number }, ConnectionEvent[]>;
+  /** Newest first; `types` narrows them, e.g. ['AUTH_SUCCESS', 'AUTH_FAILURE'] for the authentication log. */
+  'events.list': Call<{ limit: number; types?: Array<ConnectionEvent['type']> }, ConnectionEvent[]>;
   'stats.get': Call<{ filter?: string }, Stats>;
   'proxy.status': Call<NoArgs, ProxyState>;
   'settings.get': Call<NoArgs, SettingsView>;

@@ -84,6 +84,8 @@ export interface Stats {
   byStatusClass: CountBy[];
   /** The busiest hosts, most flows first. */
   byHost: CountBy[];
+  /** llm, mcp, web, other: most flows first. */
+  byTrafficClass: CountBy[];
   /** Hosts with failed flows (error or status >= 500), highest share first. */
   errorRateByHost: Array<{ host: string; total: number; failed: number; rate: number }>;
   slowest: Array<{ id: number; method: string; host: string; path: string; durationMs: number; statusCode: number | null }>;

@@ -211,7 +211,15 @@ export const VALIDATORS: Validators = {
     if (text === undefined) bad(c, 'text (the file\'s content) is required.');
     return { filename, text };
   },
-  'events.list': (v) => ({ limit: int('events.list', object('events.list', v, ['limit']), 'limit', { min: 1, max: MAX_PAGE })! }),
+  'events.list': (v) => {
+    const c = 'events.list';
+    const o = object(c, v, ['limit', 'types']);
+    const limit = int(c, o, 'limit', { min: 1, max: MAX_PAGE })!;
+    if (o.types === undefined) return { limit };
+    const types = ['CLIENT_TLS_ERROR', 'CLIENT_ERROR', 'TLS_PASSTHROUGH', 'AUTH_SUCCESS', 'AUTH_FAILURE', 'CLIENT_REFUSED'] as const;
+    if (!Array.isArray(o.types) || o.types.some((t) => !types.includes(t as (typeof types)[number]))) bad(c, `types must be a list of ${types.join(', ')}.`);
+    return { limit, types: o.types as Array<(typeof types)[number]> };
+  },
   'stats.get': withFilter('stats.get'),
   'proxy.status': none('proxy.status'),
   'settings.get': none('settings.get'),

@@ -15,7 +15,7 @@ export type NumberField = 'status' | 'duration' | 'size';
 
 export type CompareOp = '=' | '<' | '<=' | '>' | '>=';
 
-export type FlagName = 'error' | 'websocket' | 'replay' | 'imported' | 'asset';
+export type FlagName = 'error' | 'websocket' | 'replay' | 'imported' | 'asset' | 'blocked';
 
 /**
  * A parsed filter. Regular expressions are JavaScript ones, matched case-insensitively, so the UI
@@ -29,7 +29,7 @@ export type FilterNode =
   /** A plain word: the URL contains it, ignoring case; no character is special. */
   | { type: 'text'; text: string }
   /** method: upper case; host: lower case; both compared whole. */
-  | { type: 'equals'; field: 'method' | 'host'; value: string }
+  | { type: 'equals'; field: 'method' | 'host' | 'class'; value: string }
   | { type: 'compare'; field: NumberField; op: CompareOp; value: number }
   | { type: 'flag'; flag: FlagName };
 

@@ -20,12 +20,14 @@ export const FLAG_OPERATORS: Readonly<Record<string, { flag: FlagName; what: str
   '~replay': { flag: 'replay', what: 'flows sent by replay' },
   '~imported': { flag: 'imported', what: 'flows read from an imported HAR or JSON file' },
   '~a': { flag: 'asset', what: 'assets: scripts, style sheets, images and fonts' },
+  '~blocked': { flag: 'blocked', what: 'requests a block rule stopped' },
 };
 
 /** ~ operators with an argument that is not a regular expression. */
 export const VALUE_OPERATORS = {
   '~m': 'METHOD',
   '~c': 'CODE',
+  '~class': 'CLASS',
 } as const;
 
 /** The names before a colon in field:value terms. */
@@ -77,6 +79,7 @@ const SYNTAX: readonly FilterSyntaxEntry[] = [
   ...Object.entries(REGEX_OPERATORS).map(([op, { what }]) => ({ syntax: `${op} REGEX`, description: `regular expression matches ${what}, ignoring case` })),
   { syntax: '~m METHOD', description: 'request method, e.g. ~m POST' },
   { syntax: '~c CODE', description: 'response status code, e.g. ~c 404 or ~c 5xx' },
+  { syntax: '~class CLASS', description: 'traffic class: llm, mcp, web or other (this machine)' },
   ...Object.entries(FLAG_OPERATORS).map(([op, { what }]) => ({ syntax: op, description: what })),
   { syntax: 'status:>=400', description: 'status code compared: = < <= > >=, or a class such as status:4xx' },
   { syntax: 'duration:>1000', description: 'duration in milliseconds (or with a unit: 2s)' },

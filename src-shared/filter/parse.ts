@@ -1,7 +1,7 @@
 import type { FilterNode, FilterParseResult } from './ast.js';
 import { closest, FIELD_NAMES, FLAG_OPERATORS, REGEX_OPERATORS, TILDE_OPERATORS, type FieldName } from './operators.js';
 import { FilterSyntaxError, tokenize, type Token } from './tokenize.js';
-import { durationValue, nameValue, sizeValue, statusValue, type ValueSpan } from './values.js';
+import { classValue, durationValue, nameValue, sizeValue, statusValue, type ValueSpan } from './values.js';
 
 type WordToken = Extract<Token, { kind: 'word' }>;
 
@@ -149,6 +149,7 @@ class Parser {
     if (flag) return { type: 'flag', flag: flag.flag };
     if (op === '~m') return nameValue('method', this.argument(op, 'a request method', 'POST'), '~m POST');
     if (op === '~c') return statusValue(this.argument(op, 'a status code', '404'), '~c ');
+    if (op === '~class') return classValue(this.argument(op, 'a traffic class (llm, mcp, web or other)', 'llm'));
     const suggestion = closest(op, TILDE_OPERATORS, 2);
     throw new FilterSyntaxError(
       suggestion

@@ -84,3 +84,14 @@ export function nameValue(field: 'method' | 'host', span: ValueSpan, example: st
   }
   return { type: 'equals', field, value: rest.toLowerCase() };
 }
+
+const CLASSES = ['llm', 'mcp', 'web', 'other'];
+
+/** ~class llm: one of the traffic classes (src-shared/model/classify.ts). */
+export function classValue(span: ValueSpan): FilterNode {
+  const value = span.text.toLowerCase();
+  if (!CLASSES.includes(value)) {
+    throw new FilterSyntaxError(`"${span.text}" is not a traffic class. Write ~class with one of ${CLASSES.join(', ')}.`, span.start, span.end);
+  }
+  return { type: 'equals', field: 'class', value };
+}

@@ -1,3 +1,4 @@
+import { classifyTraffic } from '../../src-shared/model/classify.js';
 import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -58,7 +59,7 @@ function makeFlow(id: number, spec: FlowSpec): Flow {
     tags: spec.tags ?? [],
     source: spec.source ?? 'capture',
     replayOf: null,
-    trafficClass: 'other',
+    trafficClass: classifyTraffic({ host: url.hostname, path: url.pathname + url.search }),
     blockedBy: null,
     upstreamProxy: null,
   };
@@ -135,6 +136,9 @@ describe('filtered store queries', () => {
     ['~websocket', [5]],
     ['~replay', [4]],
     ['~imported', [8]],
+    ['~class web & ~d cdn', [3]],
+    ['~class llm', []],
+    ['~blocked', []],
     ['~a', [8, 3]],
     ['USERS', [7, 1]],
     ['"example.com/v1"', [7, 2, 1]],
@@ -202,6 +206,7 @@ describe('filtered store queries', () => {
         { key: 'api.example.com', count: 3 }, { key: 'cdn.example.net', count: 1 }, { key: 'chat.example.com', count: 1 },
         { key: 'down.example.org', count: 1 }, { key: 'img.example.com', count: 1 }, { key: 'shop.test', count: 1 },
       ],
+      byTrafficClass: [{ key: 'web', count: 8 }],
       errorRateByHost: [{ host: 'down.example.org', total: 1, failed: 1, rate: 1 }, { host: 'shop.test', total: 1, failed: 1, rate: 1 }],
       slowest: [
         { id: 5, method: 'GET', host: 'chat.example.com', path: '/ws', durationMs: 60_000, statusCode: 101 },
@@ -225,11 +230,12 @@ describe('filtered store queries', () => {
       byMethod: [{ key: 'DELETE', count: 1 }, { key: 'GET', count: 1 }, { key: 'POST', count: 1 }],
       byStatusClass: [{ key: '2xx', count: 2 }, { key: '4xx', count: 1 }],
       byHost: [{ key: 'api.example.com', count: 3 }],
+      byTrafficClass: [{ key: 'web', count: 3 }],
       errorRateByHost: [],
     });
     expect(stats.slowest.map((s) => s.id)).toEqual([2, 7, 1]);
     expect(store.trafficStats('~c 999')).toEqual({
-      total: 0, errors: 0, failed: 0, averageDurationMs: null, byMethod: [], byStatusClass: [], byHost: [], errorRateByHost: [], slowest: [],
+      total: 0, errors: 0, failed: 0, averageDurationMs: null, byMethod: [], byStatusClass: [], byHost: [], byTrafficClass: [], errorRateByHost: [], slowest: [],
     });
   });
 

@@ -26,7 +26,7 @@ function message(seq: number, flowId = 7): WsMessageView {
   return { flowId, seq, direction: 'server-to-client', type: 'text', time: seq, size: 1, base64: 'YQ==', truncated: false, closeCode: null, closeReason: null };
 }
 
-const STATS: Stats = { total: 1, errors: 0, failed: 0, averageDurationMs: null, byMethod: [], byStatusClass: [], byHost: [], errorRateByHost: [], slowest: [] };
+const STATS: Stats = { total: 1, errors: 0, failed: 0, averageDurationMs: null, byMethod: [], byStatusClass: [], byHost: [], byTrafficClass: [], errorRateByHost: [], slowest: [] };
 
 interface Held {
   name: string;
