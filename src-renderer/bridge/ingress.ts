@@ -5,6 +5,7 @@
 import type { ApiClient } from '../../src-shared/api/contract.js';
 import type { AppStore } from '../store/app-store.js';
 import { disposeQueries, type Queries } from '../store/queries.js';
+import { watchList } from '../store/watches.js';
 
 export function startIngress(api: ApiClient, store: AppStore, queries: Queries): () => void {
   const state = () => store.getState();
@@ -13,6 +14,7 @@ export function startIngress(api: ApiClient, store: AppStore, queries: Queries):
     void queries.flows.loadFirst();
     void queries.messages.resync();
     queries.stats.flowsChanged();
+    void queries.watches.reload();
     const [proxy, ca] = await Promise.allSettled([api['proxy.status']({}), api['ca.info']({})]);
     if (proxy.status === 'fulfilled') state().proxyStateChanged(proxy.value);
     if (ca.status === 'fulfilled') state().caLoaded(ca.value);
@@ -27,20 +29,26 @@ export function startIngress(api: ApiClient, store: AppStore, queries: Queries):
       state().flowsAdded(added, filtered);
       queries.flows.refreshCountSoon();
       queries.stats.flowsChanged();
+      queries.watches.flowsChanged();
     }),
-    api.on('flows.updated', (updated) => state().flowsUpdated(updated)),
+    api.on('flows.updated', (updated) => {
+      state().flowsUpdated(updated);
+      queries.watches.flowsChanged();
+    }),
     api.on('flows.cleared', () => {
       // Before the store forgets the rows: a page already asked for must not bring them back.
       queries.flows.invalidate();
       state().flowsCleared();
       queries.flows.refreshCountSoon();
       queries.stats.flowsChanged();
+      queries.watches.flowsRemoved();
     }),
     api.on('flows.deleted', ({ ids }) => {
       queries.flows.forget(ids);
       state().flowsDeleted(ids);
       queries.flows.refreshCountSoon();
       queries.stats.flowsChanged();
+      queries.watches.flowsRemoved();
     }),
     api.on('replay.progress', (progress) => state().replayProgressed(progress)),
     api.on('export.progress', (progress) => state().exportProgressed(progress)),
@@ -54,6 +62,8 @@ export function startIngress(api: ApiClient, store: AppStore, queries: Queries):
     api.on('events.added', (events) => state().connectionEventsAdded(events)),
     store.subscribe((next, previous) => {
       if (next.ui.connection === 'open' && previous.ui.connection !== 'open') void reloadAfterConnect();
+      // Watches are settings: saved from the panel or loaded on connect, they start or stop here.
+      if (watchList(next.settings) !== watchList(previous.settings) || next.watches.panelOpen !== previous.watches.panelOpen) queries.watches.sync();
     }),
   ];
   if (state().ui.connection === 'open') void reloadAfterConnect();

@@ -8,6 +8,7 @@ import type {
 } from '../../src-shared/api/types.js';
 import type { CaInfo } from '../../src-shared/model/ca.js';
 import type { ConnectionEvent, FlowSummary } from '../../src-shared/model/flow.js';
+import type { Watch } from '../../src-shared/model/settings.js';
 import type { ExportFormat } from '../../src-shared/model/transfer.js';
 import { emptyEditor, sendEnded, sendStarted, type EditorDraft, type EditorSend, type EditorState } from './editor-draft.js';
 import {
@@ -16,6 +17,9 @@ import {
 } from './flows-window.js';
 import { batchProgressed, exportProgressed } from './progress.js';
 import { emptySelection, selectedOnly, selectionFiltered, selectionOfAll, selectionRange, selectionToggled, type Selection } from './selection.js';
+import {
+  emptyWatches, watchesCleared, watchesPruned, watchFailed, watchLoaded, watchStarted, watchUrlsLoaded, type WatchesState, type WatchUrls,
+} from './watches.js';
 import { emptyWsWindow, wsFlowOpened, wsGapSkipped, wsLiveMessages, wsPageLoaded, wsResync, type WsWindow } from './ws-window.js';
 
 export type View = 'traffic' | 'editor' | 'stats' | 'settings' | 'ca';
@@ -99,6 +103,7 @@ export interface AppState {
   ui: UiState;
   progress: ProgressState;
   editor: EditorState;
+  watches: WatchesState;
 
   flowsLoading(): void;
   flowsLoadFailed(message: string): void;
@@ -148,6 +153,14 @@ export interface AppState {
   caLoaded(ca: CaInfo): void;
   connectionEventsAdded(events: Array<Omit<ConnectionEvent, 'id'>>): void;
   tlsRejectionsDismissed(): void;
+  /** Shows or hides the watches panel (toggles without an argument). */
+  watchesPanelToggled(open?: boolean): void;
+  watchStarted(watch: Watch): void;
+  watchLoaded(id: string, filter: string, count: number, recent: FlowSummary[]): void;
+  watchUrlsLoaded(id: string, filter: string, urls: WatchUrls): void;
+  watchFailed(id: string, filter: string, message: string): void;
+  /** `keep`: the saved watches; results of the others are dropped. */
+  watchesPruned(keep: readonly Watch[]): void;
 }
 
 export type AppStore = StoreApi<AppState>;
@@ -166,6 +179,10 @@ export function createAppStore(): AppStore {
       return next === s.ws ? s : { ws: next };
     });
     const ui = (patch: Partial<UiState>) => set((s) => ({ ui: { ...s.ui, ...patch } }));
+    const watches = (change: (s: WatchesState) => WatchesState) => set((s) => {
+      const next = change(s.watches);
+      return next === s.watches ? s : { watches: next };
+    });
     return {
       flows: emptyFlowsWindow,
       selectedId: null,
@@ -177,6 +194,7 @@ export function createAppStore(): AppStore {
       ui: { view: 'traffic', theme: 'system', connection: 'connecting', proxy: null, ca: null, tlsRejections: NO_TLS_REJECTIONS, dialog: null, notice: null },
       progress: { batches: [], exports: [] },
       editor: emptyEditor,
+      watches: emptyWatches,
 
       flowsLoading: () => flows((s) => ({ ...s, loading: true })),
       flowsLoadFailed: (message) => flows((s) => ({ ...s, loading: false, loadError: message })),
@@ -186,7 +204,7 @@ export function createAppStore(): AppStore {
       flowsUpdated: (updated) => flows((s) => liveFlowsUpdated(s, updated)),
       flowsCleared: () => {
         flows(flowsCleared);
-        set({ selectedId: null, selection: emptySelection, ws: emptyWsWindow });
+        set((s) => ({ selectedId: null, selection: emptySelection, ws: emptyWsWindow, watches: watchesCleared(s.watches) }));
       },
       countLoaded: (count) => flows((s) => (s.count === count ? s : { ...s, count })),
       pauseFollow: () => flows(followPaused),
@@ -243,6 +261,12 @@ export function createAppStore(): AppStore {
         return { ui: { ...s.ui, tlsRejections: { count, lastHost: last.host, lastClient: last.clientIp } } };
       }),
       tlsRejectionsDismissed: () => ui({ tlsRejections: NO_TLS_REJECTIONS }),
+      watchesPanelToggled: (open) => watches((s) => ({ ...s, panelOpen: open ?? !s.panelOpen })),
+      watchStarted: (watch) => watches((s) => watchStarted(s, watch)),
+      watchLoaded: (id, filter, count, recent) => watches((s) => watchLoaded(s, id, filter, count, recent)),
+      watchUrlsLoaded: (id, filter, urls) => watches((s) => watchUrlsLoaded(s, id, filter, urls)),
+      watchFailed: (id, filter, message) => watches((s) => watchFailed(s, id, filter, message)),
+      watchesPruned: (keep) => watches((s) => watchesPruned(s, keep)),
     };
   });
 }

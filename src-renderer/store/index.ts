@@ -6,6 +6,7 @@ import { createAppStore, type AppState } from './app-store.js';
 export * from './app-store.js';
 export { PAGE_SIZE } from './flows-window.js';
 export { MESSAGE_PAGE_SIZE } from './ws-window.js';
+export { WATCH_RECENT, watchList, type WatchLive, type WatchUrls } from './watches.js';
 
 export const appStore = createAppStore();
 
