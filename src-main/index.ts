@@ -23,6 +23,7 @@ void runDesktopApp({
       port: settings.proxyPort,
       maxBodySize: settings.maxBodySize,
       retention: retentionCaps(settings.retention),
+      settings,
     });
     try {
       return { service: createApiService(runtime, { settings, saveDialog }), stop: () => runtime.stop() };

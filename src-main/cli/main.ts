@@ -8,6 +8,7 @@ import { hashPatchSecrets } from '../policy/secrets.js';
 import { DEFAULT_UI_PORT } from '../transports/http/server.js';
 import { collect, parseIdList, parsePort, parsePositiveInt, parseSeconds, parseSize } from './parse.js';
 import { relaunchWithUpstreamCas, upstreamCasPreloaded } from './extra-ca-relaunch.js';
+import { printAuthLog } from './auth-log.js';
 import { listFlows, showFlow } from './read.js';
 import { replayCommand } from './replay.js';
 import { exportCommand, importCommand } from './transfer.js';
@@ -195,6 +196,16 @@ function buildProgram(setExit: (code: number) => void): Command {
         setExit(1);
       }
     });
+  program
+    .command('auth-log')
+    .description('list proxy authentication attempts (successes and failures), newest first')
+    .option(...dataDirOption)
+    .option('-n, --limit <count>', 'how many', parsePositiveInt, 100)
+    .option('--json', 'print JSON')
+    .action((flags: { dataDir?: string; limit: number; json?: boolean }) => {
+      printAuthLog(resolveDataDir(flags.dataDir), { limit: flags.limit, json: flags.json === true });
+    });
+
   program
     .command('replay')
     .description('send a stored request again; the exchange is stored as a new flow linked to it')

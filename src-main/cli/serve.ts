@@ -2,6 +2,8 @@
 import { fileURLToPath } from 'node:url';
 import type { Settings } from '../../src-shared/model/settings.js';
 import { isLoopback } from '../config/network.js';
+import type { Engine } from '../engine/engine.js';
+import { exposureWarning } from '../service/exposure.js';
 import { quietEngineLogs } from '../engine/quiet-logs.js';
 import { openInBrowser } from '../os/open-url.js';
 import { createApiService, retentionCaps } from '../service/api-service.js';
@@ -40,6 +42,8 @@ export async function serve(options: ServeOptions, out: NodeJS.WriteStream = pro
     responseTimeoutMs: options.responseTimeoutMs,
     retention: retentionCaps(settings.retention),
     uiUrl: () => ui?.url ?? null,
+    settings,
+    onLogError: (message) => out.write(`Warning: ${message}\n`),
   });
   const fromFlags = Object.keys(options.flags) as Array<keyof Settings>;
   const service = createApiService(runtime, { settings, stored: stored.settings, fromFlags });
@@ -54,8 +58,10 @@ export async function serve(options: ServeOptions, out: NodeJS.WriteStream = pro
     throw error;
   }
   const { engine, ca } = runtime;
+  const others = runtime.listeners.slice(1).map((listener) => `  ${listenerLine(listener)}\n`).join('');
   out.write(
-    `Flowscope is capturing on ${engine.url}\n` +
+    `Flowscope is capturing on ${engine.url}${engine.mode.kind === 'reverse' ? ` (reverse proxy to ${engine.mode.target})` : ''}\n` +
+      others +
       (ui ? `UI: ${ui.url}\n` : '') +
       `  Data directory: ${runtime.dataDir}\n` +
       `  Store:          ${runtime.databasePath}\n` +
@@ -64,9 +70,8 @@ export async function serve(options: ServeOptions, out: NodeJS.WriteStream = pro
       `  Bodies kept up to ${formatBytes(settings.maxBodySize)} each.\n` +
       'Point clients at the proxy and trust the CA certificate to see HTTPS. Press Ctrl+C to stop.\n',
   );
-  if (!isLoopback(engine.host)) {
-    out.write(`Warning: the proxy listens on ${engine.host}, so other machines can use it. Anyone who can reach this port can send traffic through it.\n`);
-  }
+  const warning = exposureWarning(engine.host, runtime.policy());
+  if (warning) out.write(`Warning: ${warning}\n`);
   if (ui && !isLoopback(ui.host)) {
     out.write(`Warning: the UI listens on ${ui.host}; anyone with the token who can reach it can read every captured flow.\n`);
   }
@@ -92,4 +97,10 @@ export async function serve(options: ServeOptions, out: NodeJS.WriteStream = pro
   await runtime.stop();
   out.write('Stopped. Every captured flow is saved.\n');
   return 0;
+}
+
+function listenerLine(listener: Engine): string {
+  return listener.mode.kind === 'reverse'
+    ? `Reverse proxy to ${listener.mode.target} on ${listener.url}`
+    : `Forward proxy on ${listener.url}`;
 }

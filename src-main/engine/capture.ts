@@ -2,6 +2,7 @@
  * Turns mockttp's events (and our step hooks) into Flow records for the store. Nothing here waits
  * on the database: records are handed to the store's queue, bodies are prepared off the event loop.
  */
+import type { Socket } from 'node:net';
 import type {
   AbortedRequest, ClientError, InitiatedRequest, InitiatedResponse, Mockttp, TimingEvents, TlsHandshakeFailure,
 } from 'mockttp';
@@ -334,6 +335,37 @@ export class Capture implements StepHooks {
       blockedBy: exchange.blockedBy,
       upstreamProxy: exchange.upstreamProxy,
     };
+  }
+
+  /**
+   * A CONNECT tunnel relayed untouched (TLS passthrough): a flow of kind 'tunnel' when it closes,
+   * with the bytes each way (request body: client to server; response body: server to client).
+   * The client's first TLS record was already read to see its SNI, so it is counted here too.
+   */
+  recordTunnel(socket: Socket, hostname: string, port: number): void {
+    const start = Date.now();
+    const read = socket.bytesRead;
+    const written = socket.bytesWritten;
+    const peeked = socket.readableLength;
+    const flowId = this.sink.allocateFlowId();
+    socket.once('close', () => {
+      const end = Date.now();
+      const up = socket.bytesRead - read + peeked;
+      const down = socket.bytesWritten - written;
+      const bytes = (size: number): BodyInfo => ({ wireSize: size, decodedSize: null, capturedSize: 0, truncated: size > 0, dropped: false, contentType: null, contentEncoding: null });
+      const host = hostname.includes(':') ? `[${hostname}]` : hostname;
+      this.sink.enqueueFlow({
+        id: flowId, kind: 'tunnel', startedAt: start, endedAt: end, durationMs: end - start,
+        method: 'CONNECT', url: `https://${host}:${port}`, scheme: 'https', host: hostname, port, path: '', httpVersion: '1.1',
+        statusCode: null, statusMessage: null, requestHeaders: [], responseHeaders: null,
+        requestBody: bytes(up), responseBody: bytes(down),
+        clientIp: socket.remoteAddress ?? null, clientPort: socket.remotePort ?? null, serverIp: null, serverPort: port,
+        tls: { sni: hostname, protocol: null }, error: null,
+        timings: { start, dns: null, connect: null, requestBodyReceived: null, responseHeaders: null, end, aborted: null, wsAccepted: null, wsClosed: null },
+        tags: ['tls-passthrough'], source: 'capture', replayOf: null,
+        trafficClass: classifyTraffic({ host: hostname, path: '' }, this.llmHosts), blockedBy: null, upstreamProxy: null,
+      });
+    });
   }
 
   private onTlsClientError(failure: TlsHandshakeFailure): void {

@@ -5,7 +5,11 @@
 import net from 'node:net';
 import * as mockttp from 'mockttp';
 import { Capture, type CaptureSink } from './capture.js';
-import { keepRequestBodiesStreamable, useExactLoopDetection, withListenHost } from './mockttp-internals.js';
+import type { FlowError } from '../../src-shared/model/errors.js';
+import type { ProxyMode } from '../../src-shared/model/policy-values.js';
+import type { TrafficPolicy } from '../policy/traffic-policy.js';
+import { keepRequestBodiesStreamable, useExactLoopDetection, withListenHost, type AgentHook, type ListenerHooks } from './mockttp-internals.js';
+import { policyResponse } from './request-policy.js';
 import { passThroughSteps } from './passthrough-steps.js';
 
 export interface EngineOptions {
@@ -19,6 +23,18 @@ export interface EngineOptions {
   upstreamCaPems?: string[];
   /** Hosts whose upstream certificates are not verified, only because the user asked. */
   insecureHosts?: string[];
+  /** What this listener is: a forward proxy (default) or a reverse proxy in front of one origin. */
+  mode?: ProxyMode;
+  /** Reverse mode: pass the client's Host header on instead of the backend's. */
+  keepHostHeader?: boolean;
+  /** TLS relayed without decryption: to these hosts, or to all but `interceptOnlyHosts`. */
+  tlsPassthroughHosts?: string[];
+  tlsInterceptOnlyHosts?: string[];
+  /** The traffic policy now in force (client lists, proxy authentication, block rules, limits). */
+  policy?: () => TrafficPolicy;
+  /** How upstream connections are made now (upstream proxies, connect and idle timeouts). */
+  agentHook?: () => AgentHook | null;
+  onProxyFailure?(proxy: string, error: FlowError): void;
 }
 
 export interface Engine {
@@ -26,6 +42,7 @@ export interface Engine {
   port: number;
   /** e.g. http://127.0.0.1:8080 */
   url: string;
+  mode: ProxyMode;
   capture: Capture;
   stop(): Promise<void>;
 }
@@ -42,11 +59,41 @@ export class PortInUseError extends Error {
 
 export const DEFAULT_RESPONSE_TIMEOUT_MS = 60_000;
 
+/** Client lists and proxy authentication at the connection, and tunnels relayed without decryption. */
+function listenerHooks(options: EngineOptions, mode: ProxyMode, capture: Capture): ListenerHooks {
+  const { policy } = options;
+  return {
+    onTlsPassthrough: (socket, hostname, port) => capture.recordTunnel(socket, hostname, port ?? 443),
+    ...(policy && {
+      admitConnection: (socket) => {
+        const current = policy();
+        return !current.restrictsClients || current.admitClient({ ip: socket.remoteAddress, port: socket.remotePort });
+      },
+      checkConnect: (req, socket) => {
+        const current = policy();
+        if (mode.kind !== 'regular' || !current.requiresAuth) return null;
+        const header = req.headers['proxy-authorization'];
+        const refusal = current.authenticate(header, { ip: socket.remoteAddress, port: socket.remotePort }, socket, req.url ?? '');
+        return refusal?.kind === 'respond' ? policyResponse(refusal) : null;
+      },
+    }),
+  };
+}
+
 export async function startEngine(options: EngineOptions, sink: CaptureSink): Promise<Engine> {
   keepRequestBodiesStreamable();
   useExactLoopDetection();
+  const mode: ProxyMode = options.mode ?? { kind: 'regular', port: null };
+  const hostnames = (hosts: string[] | undefined) => (hosts?.length ? hosts.map((hostname) => ({ hostname })) : undefined);
+  const passthrough = hostnames(options.tlsPassthroughHosts);
+  const interceptOnly = hostnames(options.tlsInterceptOnlyHosts);
   const server = mockttp.getLocal({
-    https: { cert: options.ca.certPem, key: options.ca.keyPem },
+    https: {
+      cert: options.ca.certPem,
+      key: options.ca.keyPem,
+      ...(passthrough && { tlsPassthrough: passthrough }),
+      ...(interceptOnly && { tlsInterceptOnly: interceptOnly }),
+    },
     http2: true,
     recordTraffic: false,
     // Bodies reach capture through body-data events, cut at our own cap; mockttp keeps none.
@@ -61,13 +108,18 @@ export async function startEngine(options: EngineOptions, sink: CaptureSink): Pr
       responseTimeoutMs: options.responseTimeoutMs ?? DEFAULT_RESPONSE_TIMEOUT_MS,
       additionalTrustedCAs: options.upstreamCaPems ?? [],
       ignoreTlsErrorsFor: options.insecureHosts ?? [],
+      proxyAuthApplies: mode.kind === 'regular',
+      ...(options.policy && { policy: options.policy }),
+      ...(options.agentHook && { agentHook: options.agentHook }),
+      ...(options.onProxyFailure && { onProxyFailure: options.onProxyFailure }),
+      ...(mode.kind === 'reverse' && { reverse: { target: mode.target, keepHost: options.keepHostHeader === true } }),
     },
     capture,
   );
   await server.addRequestRules({ matchers: [new mockttp.matchers.WildcardMatcher()], steps: [steps.http] });
   await server.addWebSocketRules({ matchers: [new mockttp.matchers.WildcardMatcher()], steps: [steps.webSocket] });
   try {
-    await withListenHost(options.host, () => server.start(options.port));
+    await withListenHost(options.host, () => server.start(options.port), listenerHooks(options, mode, capture));
   } catch (error) {
     await server.stop().catch(() => undefined);
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -81,6 +133,7 @@ export async function startEngine(options: EngineOptions, sink: CaptureSink): Pr
     host: options.host,
     port,
     url: `http://${urlHost}:${port}`,
+    mode,
     capture,
     stop: () => server.stop(),
   };

@@ -10,7 +10,9 @@
  *   hook that reports the classified error to capture.
  * - Its WebSocket events carry no ping, pong or close direction; our WebSocket step hooks them.
  */
+import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
+import net, { type Socket } from 'node:net';
 import path from 'node:path';
 
 const require = createRequire(import.meta.url);
@@ -42,34 +44,87 @@ const socketUtil: { isSocketLoop: (outgoing: Set<Any>, incoming: Any) => boolean
 const ipUtils: { normalizeIP: (ip: string | undefined) => string | undefined } = internal('util/ip-utils.js');
 export const abortErrorModule: { AbortError: new (...args: Any[]) => Error } = internal('util/abort-error.js');
 
+/**
+ * What a listener lets Flowscope decide before mockttp sees a connection: mockttp has no client
+ * address lists and no proxy authentication, and reports TLS passthrough tunnels without the
+ * bytes they carried.
+ */
+export interface ListenerHooks {
+  /** A new TCP connection: false refuses it (the socket is destroyed unanswered). */
+  admitConnection?(socket: Socket): boolean;
+  /** A CONNECT request: null lets it through; otherwise the raw HTTP response to send before closing. */
+  checkConnect?(req: IncomingMessage, socket: Socket): string | null;
+  /** A CONNECT tunnel that is relayed without TLS interception (tlsPassthrough / tlsInterceptOnly). */
+  onTlsPassthrough?(socket: Socket, hostname: string, port: number | undefined): void;
+}
+
 // Not AsyncLocalStorage: in Node 20 it switches on promise hooks for the whole process, which
 // every proxied request would then pay for. Starts are serialized instead; they are rare.
 let listenHost: string | null = null;
+let listenHooks: ListenerHooks = {};
 let starting: Promise<unknown> = Promise.resolve();
 let listenPatched = false;
 
+function installHooks(server: Any, options: Any, hooks: ListenerHooks): void {
+  if (hooks.onTlsPassthrough && typeof options?.tlsPassthroughListener === 'function') {
+    const relay = options.tlsPassthroughListener;
+    options.tlsPassthroughListener = (socket: Socket, hostname: string, port?: number) => {
+      hooks.onTlsPassthrough!(socket, hostname, port);
+      relay(socket, hostname, port);
+    };
+  }
+  if (!hooks.admitConnection && !hooks.checkConnect) return;
+  const admitted = new WeakSet<object>();
+  const emit = server.emit.bind(server);
+  server.emit = (event: string, ...args: Any[]) => {
+    if (event === 'connection' && hooks.admitConnection) {
+      const socket = args[0];
+      // Tunnels come back through 'connection' as the same socket (or an HTTP/2 stream without an address).
+      if (socket && !admitted.has(socket) && socket.remoteAddress !== undefined) {
+        if (!hooks.admitConnection(socket)) {
+          socket.destroy();
+          return true;
+        }
+        admitted.add(socket);
+      }
+    }
+    if (event === 'connect' && hooks.checkConnect && args[1] instanceof net.Socket) {
+      const refusal = hooks.checkConnect(args[0], args[1]);
+      if (refusal !== null) {
+        args[1].end(refusal);
+        return true;
+      }
+    }
+    return emit(event, ...args);
+  };
+}
+
 /**
- * Runs `start` (which calls mockttp's start) so that its server listens on `host` only.
- * Anything started outside this function still defaults to loopback.
+ * Runs `start` (which calls mockttp's start) so that its server listens on `host` only, with the
+ * given hooks. Anything started outside this function still defaults to loopback, without hooks.
  */
-export function withListenHost<T>(host: string, start: () => Promise<T>): Promise<T> {
+export function withListenHost<T>(host: string, start: () => Promise<T>, hooks: ListenerHooks = {}): Promise<T> {
   if (!listenPatched) {
     const original = comboServerModule.createComboServer;
-    comboServerModule.createComboServer = async (...args: Any[]) => {
-      const server = await original(...args);
+    comboServerModule.createComboServer = async (options: Any, ...rest: Any[]) => {
+      const hooksNow = listenHooks;
+      const server = await original(options, ...rest);
+      installHooks(server, options, hooksNow);
       const host = listenHost ?? '127.0.0.1';
       const listen = server.listen.bind(server);
-      server.listen = (port: number, ...rest: Any[]) => listen(port, host, ...rest);
+      server.listen = (port: number, ...more: Any[]) => listen(port, host, ...more);
       return server;
     };
     listenPatched = true;
   }
   const run = starting.then(async () => {
     listenHost = host;
+    listenHooks = hooks;
     try {
       return await start();
     } finally {
       listenHost = null;
+      listenHooks = {};
     }
   });
   starting = run.catch(() => undefined);
@@ -140,4 +195,56 @@ export function useExactLoopDetection(): void {
   if (loopCheckPatched) return;
   loopCheckPatched = true;
   socketUtil.isSocketLoop = isRequestLoop;
+}
+
+const socketExtensions: { LastTunnelAddress: symbol } = internal('util/socket-extensions.js');
+
+/** The CONNECT target the request's connection was tunnelled to, if it came through a tunnel. */
+export function tunnelAddressOf(req: { socket?: unknown; stream?: { session?: { socket?: unknown } } }): string | undefined {
+  const socket = (req.stream?.session?.socket ?? req.socket) as Record<symbol, string | undefined> | undefined;
+  return socket?.[socketExtensions.LastTunnelAddress];
+}
+
+/** What decides, per downstream connection, how mockttp reaches upstreams. */
+export interface AgentHook {
+  /** The upstream proxy for a request to `hostname` (null: direct). Resolves before the agent is made. */
+  chooseProxy?(hostname: string): Promise<string | null>;
+  /** Applied once to each agent mockttp makes for this connection (timeouts). */
+  decorate?(agent: unknown): void;
+}
+
+const AGENT_HOOK = Symbol('flowscope.agentHook');
+const CHOSEN_PROXY = Symbol('flowscope.chosenProxy');
+const httpAgents: { getAgent: (params: Any) => Promise<Any> } = internal('rules/http-agents.js');
+let agentsPatched = false;
+
+/** Sets the hook for every upstream request made for this downstream connection (a socket or HTTP/2 session). */
+export function setAgentHook(connection: object, hook: AgentHook): void {
+  (connection as Record<symbol, unknown>)[AGENT_HOOK] = hook;
+  if (agentsPatched) return;
+  agentsPatched = true;
+  const original = httpAgents.getAgent;
+  httpAgents.getAgent = async (params: Any) => {
+    const hook: AgentHook | undefined = params.connection?.[AGENT_HOOK];
+    if (!hook) return original(params);
+    let next = params;
+    if (hook.chooseProxy) {
+      const proxyUrl = await hook.chooseProxy(params.hostname);
+      params.connection[CHOSEN_PROXY] = proxyUrl;
+      next = { ...params, proxySettingSource: proxyUrl ? { proxyUrl } : undefined };
+    }
+    const agent = await original(next);
+    if (agent && hook.decorate) {
+      if (typeof agent === 'object' && 'https' in agent && 'http2' in agent) {
+        hook.decorate(agent.https);
+        hook.decorate(agent.http2);
+      } else hook.decorate(agent);
+    }
+    return agent;
+  };
+}
+
+/** The upstream proxy chosen for the last upstream request of this connection (exact for HTTP/1). */
+export function chosenProxyOf(connection: object): string | null | undefined {
+  return (connection as Record<symbol, string | null | undefined>)[CHOSEN_PROXY];
 }

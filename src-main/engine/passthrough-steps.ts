@@ -9,9 +9,12 @@ import type { TLSSocket } from 'node:tls';
 import type { InitiatedRequest, InitiatedResponse, RequestStep, TimingEvents, WebSocketStep } from 'mockttp';
 import type { FlowError } from '../../src-shared/model/errors.js';
 import type { TlsInfo, WsDirection, WsMessageType } from '../../src-shared/model/flow.js';
+import type { TrafficPolicy } from '../policy/traffic-policy.js';
 import {
-  abortErrorModule, parseRawHttpResponse, requestStepDefinitions, requestStepImpls, wsStepDefinitions, wsStepImpls,
+  abortErrorModule, chosenProxyOf, parseRawHttpResponse, requestStepDefinitions, requestStepImpls, setAgentHook, wsStepDefinitions,
+  wsStepImpls, type AgentHook,
 } from './mockttp-internals.js';
+import { applyPolicy, applyWebSocketPolicy, connectionOf, proxyLabel } from './request-policy.js';
 import { classifyUpstreamError, upstreamFailureResponse } from './upstream-errors.js';
 
 export interface WsFrame {
@@ -51,6 +54,16 @@ export interface PassThroughSettings {
   additionalTrustedCAs: string[];
   /** Hosts whose upstream certificates are not verified, only because the user asked. */
   ignoreTlsErrorsFor: string[];
+  /** The traffic policy in force now (it is replaced when the settings change). */
+  policy?: () => TrafficPolicy;
+  /** Proxy authentication applies on this listener (a forward proxy; a reverse proxy is a server). */
+  proxyAuthApplies?: boolean;
+  /** How upstream connections are made (upstream proxies, timeouts). */
+  agentHook?: () => AgentHook | null;
+  /** Reverse mode: everything goes to this origin (http(s)://host:port). */
+  reverse?: { target: string; keepHost: boolean };
+  /** An upstream request through this upstream proxy failed at the connection: rest it. */
+  onProxyFailure?(proxy: string, error: FlowError): void;
 }
 
 type OngoingRequest = IncomingMessage & InitiatedRequest & { body: { asStream(): Readable } };
@@ -155,10 +168,23 @@ function targetOf(req: OngoingRequest): string {
 }
 
 function mockttpOptions(settings: PassThroughSettings) {
+  const reverse = settings.reverse ? new URL(settings.reverse.target) : null;
   return {
     additionalTrustedCAs: settings.additionalTrustedCAs.map((cert) => ({ cert })),
     ignoreHostHttpsErrors: settings.ignoreTlsErrorsFor,
+    ...(reverse && {
+      transformRequest: {
+        setProtocol: reverse.protocol === 'https:' ? 'https' : 'http',
+        replaceHost: { targetHost: reverse.host, updateHostHeader: !settings.reverse!.keepHost },
+      },
+    }),
   };
+}
+
+/** In reverse mode a flow shows where the request went: the backend, with the client's path. */
+function reportedRequest(req: OngoingRequest, settings: PassThroughSettings): InitiatedRequest {
+  const request = initiatedRequest(req);
+  return settings.reverse ? { ...request, url: `${new URL(settings.reverse.target).origin}${req.path}` } : request;
 }
 
 class FlowscopePassThroughStep extends requestStepDefinitions.PassThroughStep {
@@ -176,8 +202,19 @@ class FlowscopePassThroughStepImpl extends requestStepImpls.PassThroughStepImpl 
 
   async handle(clientReq: OngoingRequest, clientRes: TrackedResponse, options: unknown): Promise<void> {
     const { id } = clientReq;
-    this.hooks.onRequest(initiatedRequest(clientReq), 'http', tlsOf(clientReq));
-    tapRequestBody(clientReq, (chunk) => this.hooks.onBodyChunk(id, 'request', chunk));
+    this.hooks.onRequest(reportedRequest(clientReq, this.settings), 'http', tlsOf(clientReq));
+    const policy = this.settings.policy?.();
+    let bodyLimitHit = false;
+    const bodyLimit = policy?.maxRequestBodyBytes ?? null;
+    let bodyBytes = 0;
+    tapRequestBody(clientReq, (chunk) => {
+      this.hooks.onBodyChunk(id, 'request', chunk);
+      bodyBytes += chunk.length;
+      if (bodyLimit !== null && bodyBytes > bodyLimit && !bodyLimitHit) {
+        bodyLimitHit = true;
+        abortUpstream(clientRes);
+      }
+    });
     tapResponseBody(clientRes, (chunk) => this.hooks.onBodyChunk(id, 'response', chunk));
     // Listening to mockttp's 'response' event instead would make it rebuild every response (and
     // buffer its body); we stamp the response's end ourselves, as that event would.
@@ -203,10 +240,35 @@ class FlowscopePassThroughStepImpl extends requestStepImpls.PassThroughStepImpl 
     };
     clientRes.once('finish', () => report(true));
     clientRes.once('close', () => report(false));
+    if (policy) {
+      const release = await applyPolicy(policy, clientReq, clientRes, this.settings.proxyAuthApplies === true, this.hooks);
+      if (release === false) return;
+      if (release) {
+        clientRes.once('close', release);
+        clientRes.once('finish', release);
+      }
+    }
+    const connection = connectionOf(clientReq);
+    const agentHook = this.settings.agentHook?.();
+    if (agentHook) setAgentHook(connection, agentHook);
     let failed = false;
     const fail = (error: FlowError) => {
       if (failed) return;
       failed = true;
+      const proxy = agentHook?.chooseProxy ? chosenProxyOf(connection) : null;
+      if (proxy && this.settings.onProxyFailure && ['CONNECTION_REFUSED', 'CONNECTION_RESET', 'TIMEOUT', 'DNS_ERROR'].includes(error.type)) {
+        this.settings.onProxyFailure(proxy, error);
+      }
+      if (bodyLimitHit && policy) {
+        const refusal = policy.tooLarge();
+        error = { type: 'ABORTED', message: `The request body passed the ${policy.maxRequestBodyBytes}-byte limit; Flowscope answered 413.` };
+        this.hooks.onUpstreamError(clientReq.id, error);
+        if (!clientRes.headersSent) {
+          clientRes.writeHead(refusal.status, refusal.headers);
+          clientRes.end(refusal.body);
+        } else clientRes.destroy();
+        return;
+      }
       this.hooks.onUpstreamError(clientReq.id, error);
       if (clientRes.headersSent) {
         clientRes.destroy();
@@ -238,6 +300,8 @@ class FlowscopePassThroughStepImpl extends requestStepImpls.PassThroughStepImpl 
       clearTimeout(timer);
       // After a timeout the upstream request is aborted and this rejects; nobody waits for it.
       handled.catch(() => undefined);
+      const proxy = agentHook?.chooseProxy ? chosenProxyOf(connection) : null;
+      if (proxy) this.hooks.onUpstreamProxy(id, proxyLabel(proxy));
     }
   }
 }
@@ -317,10 +381,15 @@ class FlowscopeWebSocketStepImpl extends wsStepImpls.PassThroughWebSocketStepImp
   static fromDefinition = (definition: FlowscopeWebSocketStep) =>
     Object.assign(new FlowscopeWebSocketStepImpl(), definition);
   declare hooks: StepHooks;
+  declare settings: PassThroughSettings;
 
   async handle(req: OngoingRequest, socket: NodeJS.EventEmitter & { write: (...args: unknown[]) => boolean }, head: Buffer, options: unknown): Promise<void> {
     const hooks = this.hooks;
-    hooks.onRequest(initiatedRequest(req), 'websocket', tlsOf(req));
+    hooks.onRequest(reportedRequest(req, this.settings), 'websocket', tlsOf(req));
+    const policy = this.settings.policy?.();
+    if (policy && !(await applyWebSocketPolicy(policy, req, socket, this.settings.proxyAuthApplies === true, hooks))) return;
+    const agentHook = this.settings.agentHook?.();
+    if (agentHook) setAgentHook(connectionOf(req), agentHook);
     // Until the upgrade, what is written to the client is the server's answer: kept so that a
     // refused upgrade is recorded with its status and headers.
     const written: Buffer[] = [];

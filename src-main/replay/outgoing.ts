@@ -76,6 +76,9 @@ export function replayOfFlow(flow: Flow, body: { bytes: Buffer; truncated: boole
   if (flow.kind === 'websocket') {
     throw new ApiError('BAD_ARGUMENT', `Flow ${flow.id} is a WebSocket connection; replay sends HTTP requests only. Open it in the editor to send its upgrade request as plain HTTP.`);
   }
+  if (flow.kind === 'tunnel') {
+    throw new ApiError('BAD_ARGUMENT', `Flow ${flow.id} is a TLS tunnel relayed without decryption; there is no request in it to send again.`);
+  }
   if (flow.source === 'import' && !flow.url) throw new ApiError('BAD_ARGUMENT', `Flow ${flow.id} has no URL to send to.`);
   if (body?.truncated || flow.requestBody.truncated) {
     throw new ApiError('BAD_ARGUMENT', `Flow ${flow.id}'s request body was captured only in part (${flow.requestBody.capturedSize} of ${flow.requestBody.wireSize} bytes), so it cannot be sent again as it was. Raise maxBodySize in Settings and capture it again, or edit the body in the editor.`);

@@ -14,6 +14,8 @@ import type { ApiService } from './api-service-types.js';
 import { messageView } from './live-feed.js';
 import type { ProxyRuntime } from './proxy-runtime.js';
 import { mergeSettings, saveSettings, settingsFilePath } from './settings-file.js';
+import { exposureWarning } from './exposure.js';
+import { livePolicyChanges, restartPolicyChanges } from './settings-changes.js';
 import { createTransferService, type SaveDialog } from './transfer-service.js';
 
 export interface ApiServiceOptions {
@@ -79,6 +81,7 @@ export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptio
       queued: queue.queued,
       dropped: queue.dropped,
       lastWriteError: queue.lastWriteError?.message ?? null,
+      warnings: [exposureWarning(engine.host, runtime.policy())].filter((w): w is string => w !== null).map((w) => w[0]!.toUpperCase() + w.slice(1)),
     };
   };
 
@@ -103,10 +106,12 @@ export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptio
       }
     }
     const next = mergeSettings(settings, livePatch);
+    runtime.applySettings(next);
     if (next.maxBodySize !== settings.maxBodySize) {
-      engine.capture.maxBodySize = next.maxBodySize;
       applied.push(`Bodies are now kept up to ${next.maxBodySize} bytes each, from the next flow on.`);
     }
+    applied.push(...livePolicyChanges(settings, next));
+    needsRestart.push(...restartPolicyChanges(settings, next));
     if (JSON.stringify(next.retention) !== JSON.stringify(settings.retention)) {
       runtime.setRetention(retentionCaps(next.retention));
       applied.push('The new retention caps apply now, in the background.');

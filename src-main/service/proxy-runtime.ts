@@ -5,7 +5,12 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadOrCreateCa, type CaMaterial } from '../ca/index.js';
-import { DEFAULT_RESPONSE_TIMEOUT_MS, startEngine, type Engine } from '../engine/engine.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../src-shared/model/settings.js';
+import { DEFAULT_RESPONSE_TIMEOUT_MS, type Engine } from '../engine/engine.js';
+import type { TrafficPolicy } from '../policy/traffic-policy.js';
+import { startListeners } from './listeners.js';
+import { LogSink } from './log-sink.js';
+import { PolicyState } from './policy-state.js';
 import { FlowStore, ReadPool } from '../store/index.js';
 import type { Disposable, RetentionCaps } from '../store/index.js';
 import { LiveFeed } from './live-feed.js';
@@ -24,6 +29,13 @@ export interface RuntimeOptions {
   retention?: RetentionCaps;
   /** Browser mode's UI address, published in proxy.json for `flowscope status` and scripts. */
   uiUrl?: () => string | null;
+  /**
+   * Proxy modes and traffic policy (modes, TLS passthrough, upstream proxies, block rules, proxy
+   * authentication, client lists, limits, LLM hosts, log folder); defaults when absent.
+   */
+  settings?: Settings;
+  /** A problem the log sink met, for a person (default: a process warning). */
+  onLogError?: (message: string) => void;
 }
 
 export interface ProxyRuntime {
@@ -37,6 +49,12 @@ export interface ProxyRuntime {
   engine: Engine;
   /** What capture records, summarised for the live tail (the store gets it first). */
   feed: LiveFeed;
+  /** Every listener: the primary `engine` first, then the other modes (e.g. a reverse proxy on its own port). */
+  listeners: Engine[];
+  /** Applies the settings that can change while running (policy, upstream proxies, limits, LLM hosts, body size). */
+  applySettings(settings: Settings): void;
+  /** The traffic policy now in force. */
+  policy(): TrafficPolicy;
   /** How the engine reaches upstreams; replay sends the same way. */
   upstream: { caPems: string[]; insecureHosts: string[]; responseTimeoutMs: number };
   startedAt: number;
@@ -92,24 +110,24 @@ async function startLocked(options: RuntimeOptions, unlock: () => void): Promise
   const store = FlowStore.open(databasePath);
   const reads = new ReadPool(databasePath, store);
   const feed = new LiveFeed(store);
-  let engine: Engine;
+  const settings = options.settings ?? DEFAULT_SETTINGS;
+  const logSink = settings.logDir
+    ? new LogSink(feed, settings.logDir, { onError: options.onLogError ?? ((message) => process.emitWarning(message)) })
+    : null;
+  const sink = logSink ?? feed;
+  const traffic = new PolicyState(settings, (event) => sink.enqueueEvent(event));
+  let listeners: Engine[];
   try {
-    engine = await startEngine(
-      {
-        host: options.host ?? '127.0.0.1',
-        port: options.port ?? DEFAULT_PROXY_PORT,
-        ca,
-        maxBodySize: options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE,
-        responseTimeoutMs: options.responseTimeoutMs,
-        upstreamCaPems,
-        insecureHosts: options.insecureHosts ?? [],
-      },
-      feed,
-    );
+    listeners = await startListeners(options, settings, {
+      ca, upstreamCaPems, sink, traffic,
+      maxBodySize: options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE,
+    });
   } catch (error) {
+    await logSink?.close();
     store.close();
     throw error;
   }
+  const engine = listeners[0]!;
   let retention = null as Disposable | null;
   const setRetention = (caps: RetentionCaps) => {
     retention?.dispose();
@@ -159,6 +177,15 @@ async function startLocked(options: RuntimeOptions, unlock: () => void): Promise
     reads,
     engine,
     feed,
+    listeners,
+    policy: () => traffic.policy,
+    applySettings: (next) => {
+      traffic.update(next);
+      for (const listener of listeners) {
+        listener.capture.maxBodySize = next.maxBodySize;
+        listener.capture.llmHosts = next.llmHosts;
+      }
+    },
     upstream: {
       caPems: upstreamCaPems,
       insecureHosts: options.insecureHosts ?? [],
@@ -173,8 +200,9 @@ async function startLocked(options: RuntimeOptions, unlock: () => void): Promise
         clearInterval(statusTimer);
         feed.dispose();
         retention?.dispose();
-        await engine.stop();
-        await engine.capture.drain();
+        await Promise.all(listeners.map((listener) => listener.stop()));
+        await Promise.all(listeners.map((listener) => listener.capture.drain()));
+        await logSink?.close();
         await reads.dispose();
         store.close();
         removeRuntimeFile(dataDir);

@@ -65,6 +65,8 @@ export interface ProxyState {
   dropped: DroppedCountsView;
   /** The store's last write failure, said for a person (null when writes succeed). */
   lastWriteError: string | null;
+  /** Things a person should act on, e.g. a proxy open to other machines without authentication. */
+  warnings: string[];
 }
 
 export interface CountBy {

@@ -3,7 +3,8 @@ import type { FlowError } from './errors.js';
 /** Headers in the order they were sent, repeated names kept. */
 export type RawHeaders = Array<[name: string, value: string]>;
 
-export type FlowKind = 'http' | 'websocket';
+/** A tunnel is a CONNECT relayed without decryption (TLS passthrough): only its host, bytes and times are known. */
+export type FlowKind = 'http' | 'websocket' | 'tunnel';
 /** What kind of traffic a flow is (see src-shared/model/classify.ts). */
 export type TrafficClass = 'llm' | 'mcp' | 'web' | 'other';
 
