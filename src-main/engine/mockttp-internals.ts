@@ -88,15 +88,24 @@ function installHooks(server: Any, options: Any, hooks: ListenerHooks): void {
         admitted.add(socket);
       }
     }
-    if (event === 'connect' && hooks.checkConnect && args[1] instanceof net.Socket) {
-      const refusal = hooks.checkConnect(args[0], args[1]);
-      if (refusal !== null) {
-        args[1].end(refusal);
-        return true;
-      }
-    }
     return emit(event, ...args);
   };
+  // httpolyglot hands each listener of its own to the HTTP/1 server inside it, which emits
+  // 'connect' itself: that is where a CONNECT can be stopped. (HTTP/2 CONNECT to a proxy is not checked.)
+  const h1 = server._httpServer;
+  if (hooks.checkConnect && h1) {
+    const emitH1 = h1.emit.bind(h1);
+    h1.emit = (event: string, ...args: Any[]) => {
+      if (event === 'connect' && args[1] instanceof net.Socket) {
+        const refusal = hooks.checkConnect!(args[0], args[1]);
+        if (refusal !== null) {
+          args[1].end(refusal);
+          return true;
+        }
+      }
+      return emitH1(event, ...args);
+    };
+  }
 }
 
 /**
@@ -132,6 +141,12 @@ export function withListenHost<T>(host: string, start: () => Promise<T>, hooks: 
 }
 
 let bodyStreamPatched = false;
+const PROXY_AUTHORIZATION = Symbol('flowscope.proxyAuthorization');
+
+/** The Proxy-Authorization header a proxied request came with (mockttp removes it from the request's headers). */
+export function proxyAuthorizationOf(req: object): string | undefined {
+  return (req as Record<symbol, string | undefined>)[PROXY_AUTHORIZATION];
+}
 
 /**
  * mockttp resolves a body larger than its maxBodySize as empty, and any body.asStream() made after
@@ -144,7 +159,10 @@ export function keepRequestBodiesStreamable(): void {
   bodyStreamPatched = true;
   const original = requestUtils.preprocessRequest;
   requestUtils.preprocessRequest = (...args: Any[]) => {
+    // mockttp drops Proxy-Authorization from proxied requests here; proxy authentication needs it.
+    const proxyAuthorization = args[0]?.headers?.['proxy-authorization'];
     const request = original(...args);
+    if (request && typeof proxyAuthorization === 'string') request[PROXY_AUTHORIZATION] = proxyAuthorization;
     const body = request?.body;
     if (body) {
       const early = body.asStream();

@@ -207,12 +207,14 @@ class FlowscopePassThroughStepImpl extends requestStepImpls.PassThroughStepImpl 
     let bodyLimitHit = false;
     const bodyLimit = policy?.maxRequestBodyBytes ?? null;
     let bodyBytes = 0;
+    let refuseBody = () => {};
     tapRequestBody(clientReq, (chunk) => {
       this.hooks.onBodyChunk(id, 'request', chunk);
       bodyBytes += chunk.length;
       if (bodyLimit !== null && bodyBytes > bodyLimit && !bodyLimitHit) {
         bodyLimitHit = true;
         abortUpstream(clientRes);
+        refuseBody();
       }
     });
     tapResponseBody(clientRes, (chunk) => this.hooks.onBodyChunk(id, 'response', chunk));
@@ -278,6 +280,7 @@ class FlowscopePassThroughStepImpl extends requestStepImpls.PassThroughStepImpl 
       clientRes.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-flowscope-error': error.type });
       clientRes.end(body);
     };
+    refuseBody = () => fail({ type: 'ABORTED', message: 'The request body was over the limit.' });
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<void>((resolve) => {
       timer = setTimeout(() => {

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Refusal, TrafficPolicy } from '../policy/traffic-policy.js';
-import { tunnelAddressOf } from './mockttp-internals.js';
+import { proxyAuthorizationOf, tunnelAddressOf } from './mockttp-internals.js';
 import type { StepHooks } from './passthrough-steps.js';
 
 type PolicyRequest = IncomingMessage & {
@@ -62,7 +62,7 @@ function dropProxyCredentials(req: IncomingMessage): void {
 /** The refusal a request gets, if any; nothing is sent here. */
 function refusalOf(policy: TrafficPolicy, req: PolicyRequest, proxyAuthApplies: boolean): Refusal | null {
   if (proxyAuthApplies && policy.requiresAuth && tunnelAddressOf(req) === undefined) {
-    const header = req.headers['proxy-authorization'];
+    const header = proxyAuthorizationOf(req) ?? req.headers['proxy-authorization'];
     const refusal = policy.authenticate(typeof header === 'string' ? header : undefined, { ip: req.remoteIpAddress, port: req.remotePort }, connectionOf(req), hostOf(req) || req.url);
     if (refusal) return refusal;
   }

@@ -173,7 +173,7 @@ export function settingsPatch(call: string, value: unknown): SettingsPatch {
     const modes = c.list(o.modes, 'modes', (v, what) => c.string(v, what, 2_000));
     if (modes.length === 0) c.bad('modes needs at least one mode (regular, or reverse:URL).');
     const ports = modes.map((mode, i) => c.wrap(`modes[${i}]`, () => parseMode(mode)).port ?? 'the proxy port');
-    const twice = ports.find((port, i) => ports.indexOf(port) !== i);
+    const twice = ports.find((port, i) => port !== 0 && ports.indexOf(port) !== i);
     if (twice !== undefined) c.bad(`two modes listen on ${twice}; give each its own port with @PORT.`);
     patch.modes = modes;
   }

@@ -12,7 +12,8 @@ export function parseMode(text: string): ProxyMode {
   const hasPort = at > 0 && /^\d+$/.test(text.slice(at + 1));
   const body = hasPort ? text.slice(0, at) : text;
   const port = hasPort ? Number(text.slice(at + 1)) : null;
-  if (port !== null && (port < 1 || port > 65_535)) throw new Error(`"${text}": port ${port} is not between 1 and 65535.`);
+  // @0 asks for any free port (scripts and tests read the one taken from `flowscope status`).
+  if (port !== null && port > 65_535) throw new Error(`"${text}": port ${port} is not between 1 and 65535.`);
   if (body === 'regular') return { kind: 'regular', port };
   if (body.startsWith('reverse:')) {
     const target = body.slice('reverse:'.length);
