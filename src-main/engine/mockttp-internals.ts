@@ -65,7 +65,8 @@ let listenHooks: ListenerHooks = {};
 let starting: Promise<unknown> = Promise.resolve();
 let listenPatched = false;
 
-function installHooks(server: Any, options: Any, hooks: ListenerHooks): void {
+/** Before the server is made: mockttp hands this listener to its TLS server as it builds it. */
+function hookOptions(options: Any, hooks: ListenerHooks): void {
   if (hooks.onTlsPassthrough && typeof options?.tlsPassthroughListener === 'function') {
     const relay = options.tlsPassthroughListener;
     options.tlsPassthroughListener = (socket: Socket, hostname: string, port?: number) => {
@@ -73,6 +74,9 @@ function installHooks(server: Any, options: Any, hooks: ListenerHooks): void {
       relay(socket, hostname, port);
     };
   }
+}
+
+function installHooks(server: Any, hooks: ListenerHooks): void {
   if (!hooks.admitConnection && !hooks.checkConnect) return;
   const admitted = new WeakSet<object>();
   const emit = server.emit.bind(server);
@@ -117,8 +121,9 @@ export function withListenHost<T>(host: string, start: () => Promise<T>, hooks: 
     const original = comboServerModule.createComboServer;
     comboServerModule.createComboServer = async (options: Any, ...rest: Any[]) => {
       const hooksNow = listenHooks;
+      hookOptions(options, hooksNow);
       const server = await original(options, ...rest);
-      installHooks(server, options, hooksNow);
+      installHooks(server, hooksNow);
       const host = listenHost ?? '127.0.0.1';
       const listen = server.listen.bind(server);
       server.listen = (port: number, ...more: Any[]) => listen(port, host, ...more);
@@ -233,12 +238,18 @@ export interface AgentHook {
 
 const AGENT_HOOK = Symbol('flowscope.agentHook');
 const CHOSEN_PROXY = Symbol('flowscope.chosenProxy');
+const ON_CHOSEN = Symbol('flowscope.onChosenProxy');
 const httpAgents: { getAgent: (params: Any) => Promise<Any> } = internal('rules/http-agents.js');
 let agentsPatched = false;
 
-/** Sets the hook for every upstream request made for this downstream connection (a socket or HTTP/2 session). */
-export function setAgentHook(connection: object, hook: AgentHook): void {
+/**
+ * Sets the hook for the upstream requests made for this downstream connection (a socket or HTTP/2
+ * session); `onChosen` hears which upstream proxy the next one uses (exact for HTTP/1, where a
+ * connection carries one request at a time).
+ */
+export function setAgentHook(connection: object, hook: AgentHook, onChosen?: (proxyUrl: string) => void): void {
   (connection as Record<symbol, unknown>)[AGENT_HOOK] = hook;
+  (connection as Record<symbol, unknown>)[ON_CHOSEN] = onChosen;
   if (agentsPatched) return;
   agentsPatched = true;
   const original = httpAgents.getAgent;
@@ -249,6 +260,7 @@ export function setAgentHook(connection: object, hook: AgentHook): void {
     if (hook.chooseProxy) {
       const proxyUrl = await hook.chooseProxy(params.hostname);
       params.connection[CHOSEN_PROXY] = proxyUrl;
+      if (proxyUrl) params.connection[ON_CHOSEN]?.(proxyUrl);
       next = { ...params, proxySettingSource: proxyUrl ? { proxyUrl } : undefined };
     }
     const agent = await original(next);

@@ -167,14 +167,15 @@ function targetOf(req: OngoingRequest): string {
   }
 }
 
-function mockttpOptions(settings: PassThroughSettings) {
+function mockttpOptions(settings: PassThroughSettings, kind: 'http' | 'websocket') {
   const reverse = settings.reverse ? new URL(settings.reverse.target) : null;
+  const secure = reverse?.protocol === 'https:';
   return {
     additionalTrustedCAs: settings.additionalTrustedCAs.map((cert) => ({ cert })),
     ignoreHostHttpsErrors: settings.ignoreTlsErrorsFor,
     ...(reverse && {
       transformRequest: {
-        setProtocol: reverse.protocol === 'https:' ? 'https' : 'http',
+        setProtocol: kind === 'http' ? (secure ? 'https' : 'http') : (secure ? 'wss' : 'ws'),
         replaceHost: { targetHost: reverse.host, updateHostHeader: !settings.reverse!.keepHost },
       },
     }),
@@ -190,7 +191,7 @@ function reportedRequest(req: OngoingRequest, settings: PassThroughSettings): In
 class FlowscopePassThroughStep extends requestStepDefinitions.PassThroughStep {
   type = HTTP_STEP;
   constructor(public settings: PassThroughSettings, public hooks: StepHooks) {
-    super(mockttpOptions(settings));
+    super(mockttpOptions(settings, 'http'));
   }
 }
 
@@ -252,7 +253,7 @@ class FlowscopePassThroughStepImpl extends requestStepImpls.PassThroughStepImpl 
     }
     const connection = connectionOf(clientReq);
     const agentHook = this.settings.agentHook?.();
-    if (agentHook) setAgentHook(connection, agentHook);
+    if (agentHook) setAgentHook(connection, agentHook, (proxy) => this.hooks.onUpstreamProxy(id, proxyLabel(proxy)));
     let failed = false;
     const fail = (error: FlowError) => {
       if (failed) return;
@@ -303,8 +304,6 @@ class FlowscopePassThroughStepImpl extends requestStepImpls.PassThroughStepImpl 
       clearTimeout(timer);
       // After a timeout the upstream request is aborted and this rejects; nobody waits for it.
       handled.catch(() => undefined);
-      const proxy = agentHook?.chooseProxy ? chosenProxyOf(connection) : null;
-      if (proxy) this.hooks.onUpstreamProxy(id, proxyLabel(proxy));
     }
   }
 }
@@ -312,7 +311,7 @@ class FlowscopePassThroughStepImpl extends requestStepImpls.PassThroughStepImpl 
 class FlowscopeWebSocketStep extends wsStepDefinitions.PassThroughWebSocketStep {
   type = WS_STEP;
   constructor(public settings: PassThroughSettings, public hooks: StepHooks) {
-    super(mockttpOptions(settings));
+    super(mockttpOptions(settings, 'websocket'));
   }
 }
 
@@ -392,7 +391,7 @@ class FlowscopeWebSocketStepImpl extends wsStepImpls.PassThroughWebSocketStepImp
     const policy = this.settings.policy?.();
     if (policy && !(await applyWebSocketPolicy(policy, req, socket, this.settings.proxyAuthApplies === true, hooks))) return;
     const agentHook = this.settings.agentHook?.();
-    if (agentHook) setAgentHook(connectionOf(req), agentHook);
+    if (agentHook) setAgentHook(connectionOf(req), agentHook, (proxy) => hooks.onUpstreamProxy(req.id, proxyLabel(proxy)));
     // Until the upgrade, what is written to the client is the server's answer: kept so that a
     // refused upgrade is recorded with its status and headers.
     const written: Buffer[] = [];

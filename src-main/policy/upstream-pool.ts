@@ -47,10 +47,11 @@ export class UpstreamPool {
 
   /** The proxy for the next request: the next usable one in rotation. Rejects when none is usable. */
   async choose(): Promise<string> {
-    const order = this.order();
-    for (const member of order) {
+    for (const member of this.order()) {
       if (member.state === 'resting' && this.now() < member.restUntil) continue;
       if (member.state !== 'up' && !(await this.probe(member))) continue;
+      // Round-robin goes on from the one after the proxy used, so skipped ones do not skew it.
+      this.next = this.members.indexOf(member) + 1;
       return member.url;
     }
     const reasons = this.members.map((m) => `${proxyLabel(m.url)} (${m.lastError ?? 'unusable'})`).join('; ');
@@ -75,7 +76,7 @@ export class UpstreamPool {
       }
       return shuffled;
     }
-    const start = this.next++ % Math.max(1, this.members.length);
+    const start = this.next % Math.max(1, this.members.length);
     return [...this.members.slice(start), ...this.members.slice(0, start)];
   }
 
