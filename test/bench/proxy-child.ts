@@ -12,6 +12,8 @@ import Database from 'better-sqlite3';
 import * as mockttp from 'mockttp';
 import { withListenHost } from '../../src-main/engine/mockttp-internals.js';
 import { startProxyRuntime } from '../../src-main/service/proxy-runtime.js';
+import type { Settings } from '../../src-shared/model/settings.js';
+import { POLICY_SETTINGS } from './policy-settings.js';
 
 export type ChildCommand = { type: 'sample' } | { type: 'stop' };
 
@@ -49,8 +51,9 @@ async function startBareMockttp(): Promise<RunningProxy> {
   };
 }
 
-async function startFlowscope(dataDir: string): Promise<RunningProxy> {
-  const runtime = await startProxyRuntime({ dataDir, host: HOST, port: 0, maxBodySize: 1024 * 1024 });
+
+async function startFlowscope(dataDir: string, settings?: Settings): Promise<RunningProxy> {
+  const runtime = await startProxyRuntime({ dataDir, host: HOST, port: 0, maxBodySize: 1024 * 1024, ...(settings && { settings }) });
   return {
     port: runtime.engine.port,
     caPem: runtime.ca.certPem,
@@ -77,7 +80,8 @@ async function main(): Promise<void> {
   let proxy: RunningProxy;
   if (mode === 'mockttp') proxy = await startBareMockttp();
   else if (mode === 'flowscope' && dataDir) proxy = await startFlowscope(dataDir);
-  else throw new Error('Usage: proxy-child.js mockttp | proxy-child.js flowscope DATA_DIR');
+  else if (mode === 'flowscope-policy' && dataDir) proxy = await startFlowscope(dataDir, POLICY_SETTINGS);
+  else throw new Error('Usage: proxy-child.js mockttp | proxy-child.js flowscope DATA_DIR | proxy-child.js flowscope-policy DATA_DIR');
 
   let windowPeak = process.memoryUsage().rss;
   let lifetimePeak = windowPeak;

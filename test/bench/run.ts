@@ -5,8 +5,8 @@
  *
  * BENCH_SECONDS (default 5) is the length of each measurement, BENCH_SOAK (default 200000) the
  * number of requests in the soak. BENCH_ONLY=PART runs only what PART names: capture scenarios
- * whose name contains it, the soak ('soak'), the store queries ('store'), the UI ('ui') or the
- * export of 100,000 flows ('export').
+ * whose name contains it, the soak ('soak'), the traffic policy ('policy'), the store queries
+ * ('store'), the UI ('ui') or the export of 100,000 flows ('export').
  * Exits 0 when numbers miss their targets (a benchmark informs); non-zero only when the bench
  * itself broke.
  */
@@ -29,6 +29,7 @@ import { runLoad, type LoadResult } from './load.js';
 import type { ChildCommand, ChildReport } from './proxy-child.js';
 import { SCENARIOS, SOAK_SCENARIO, type Origins, type Scenario, type Target } from './scenarios.js';
 import { benchExport } from './export-bench.js';
+import { benchPolicy } from './policy-bench.js';
 import { benchStoreQueries } from './store-queries.js';
 import { benchUi } from './ui-bench.js';
 
@@ -198,9 +199,10 @@ async function main(): Promise<number> {
   const only = process.env.BENCH_ONLY?.toLowerCase();
   const scenarios = SCENARIOS.filter((s) => !only || s.name.toLowerCase().includes(only));
   const soakSelected = !only || `soak ${SOAK_SCENARIO.name}`.toLowerCase().includes(only);
+  const policySelected = !only || 'traffic policy'.includes(only);
 
   try {
-    if (scenarios.length === 0 && !soakSelected) {
+    if (scenarios.length === 0 && !soakSelected && !policySelected) {
       // Nothing to capture: no origins or proxies to start.
       await printStoreBenches(only);
       return 0;
@@ -224,7 +226,7 @@ async function main(): Promise<number> {
     };
     const mockttpChild = await startChild('mockttp', ['mockttp']);
     const flowscopeChild = await startChild('flowscope', ['flowscope', join(workDir, 'flowscope')]);
-    const proxyTarget = (name: 'mockttp' | 'flowscope', child: typeof mockttpChild): Target => ({
+    const proxyTarget = (name: Target['name'], child: typeof mockttpChild): Target => ({
       name,
       proxy: { host: '127.0.0.1', port: child.ready.port, caPem: child.ready.caPem },
     });
@@ -281,6 +283,14 @@ async function main(): Promise<number> {
       );
     }
 
+    if (policySelected) {
+      // Two fresh stores of their own, so the flow check above still counts only the scenarios.
+      const plainChild = await startChild('flowscope without policy', ['flowscope', join(workDir, 'flowscope-plain')]);
+      const policyChild = await startChild('flowscope with policy', ['flowscope-policy', join(workDir, 'flowscope-policy')]);
+      const lines = await benchPolicy(proxyTarget('flowscope', plainChild), proxyTarget('flowscope-policy', policyChild), origins, seconds, rounds);
+      await Promise.all([plainChild.stop(), policyChild.stop()]);
+      console.log(`${lines.join('\n')}\n`);
+    }
     const mockttpEnd = await mockttpChild.stop();
     const flowscopeEnd = await flowscopeChild.stop();
     console.log(`Peak RSS over the whole run: mockttp ${mib(mockttpEnd.peakRssBytes)}, flowscope ${mib(flowscopeEnd.peakRssBytes)}`);

@@ -10,7 +10,7 @@ import type { LoadWorker } from './load.js';
 import { openConnectTunnel, TunnelingHttpsAgent, type ProxyAddress } from './tunnels.js';
 
 export interface Target {
-  readonly name: 'direct' | 'mockttp' | 'flowscope';
+  readonly name: 'direct' | 'mockttp' | 'flowscope' | 'flowscope-policy';
   /** Absent for direct; otherwise the proxy and the CA its client must trust. */
   readonly proxy?: ProxyAddress & { readonly caPem: string };
 }
