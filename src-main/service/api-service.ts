@@ -8,6 +8,7 @@ import type { BodyView, ProxyState, SettingsChange } from '../../src-shared/api/
 import type { Flow } from '../../src-shared/model/flow.js';
 import type { Settings } from '../../src-shared/model/settings.js';
 import { exportCa } from '../ca/index.js';
+import { TrafficPolicy } from '../policy/traffic-policy.js';
 import { hashPatchSecrets } from '../policy/secrets.js';
 import type { RetentionCaps } from '../store/index.js';
 import type { ApiService } from './api-service-types.js';
@@ -88,6 +89,12 @@ export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptio
   const changeSettings = (patch: Partial<Settings>): SettingsChange => {
     const before = stored;
     const nextStored = mergeSettings(stored, patch);
+    // Build what would run before saving anything: a value the policy cannot use is refused whole.
+    try {
+      new TrafficPolicy(nextStored, () => undefined);
+    } catch (error) {
+      throw new ApiError('BAD_ARGUMENT', `settings.set: ${(error as Error).message} Nothing was changed.`);
+    }
     try {
       saveSettings(runtime.dataDir, nextStored);
     } catch (error) {

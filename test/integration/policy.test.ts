@@ -2,12 +2,16 @@
  * Traffic policy over real sockets: block rules, proxy authentication (logged), client lists, the
  * concurrency limit, the request body limit, idle timeouts and traffic classes.
  */
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Flow } from '../../src-shared/model/flow.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../src-shared/model/settings.js';
 import { hashPatchSecrets } from '../../src-main/policy/secrets.js';
+import { createApiService } from '../../src-main/service/api-service.js';
+import { validateArgs } from '../../src-shared/api/validate.js';
 import { startHttpOrigin, startHttpsOrigin, type HttpOrigin } from '../fixtures/index.js';
 import { connectTunnel, requestViaProxy } from '../fixtures/proxy-clients.js';
 import { startTestProxy, waitFor, type TestProxy } from './harness.js';
@@ -168,6 +172,31 @@ describe('limits', () => {
     expect(answer.status).toBe(504);
     expect(Date.now() - started).toBeLessThan(2400);
     expect(await flowOf('/slow?ms=2500')).toMatchObject({ statusCode: 504, error: { type: 'TIMEOUT', message: expect.stringMatching(/sent nothing for 1 s/) } });
+  });
+});
+
+describe('settings.set', () => {
+  it('applies policy at once, says so, and stores the password only as a hash', async () => {
+    const service = createApiService(proxy.runtime, { settings: DEFAULT_SETTINGS });
+    try {
+      const change = await service.handlers['settings.set']({ settings: { blockRules: [{ pattern: '/via-settings', kind: 'regex', action: 'deny' }], proxyAuth: { type: 'basic', user: 'bo', password: 'pa55' } } });
+      expect(change.applied).toEqual(['1 block rule(s) apply from the next request on.', 'Proxy authentication (basic) is required from the next connection on.']);
+      const stored = readFileSync(path.join(proxy.dataDir, 'settings.json'), 'utf8');
+      expect(stored).not.toContain('pa55');
+      expect(stored).toMatch(/"passwordHash": "scrypt\$/);
+      const auth = { 'Proxy-Authorization': `Basic ${Buffer.from('bo:pa55').toString('base64')}` };
+      expect((await requestViaProxy(proxy.proxyUrl, `${origin.url}/via-settings`, { headers: auth })).status).toBe(403);
+      expect((await requestViaProxy(proxy.proxyUrl, `${origin.url}/hello?via=settings`, { headers: auth })).status).toBe(200);
+      const restart = await service.handlers['settings.set']({ settings: { modes: ['regular', 'reverse:http://localhost:3000@9999'], proxyAuth: { type: 'none' } } });
+      expect(restart.needsRestart).toEqual(['The listeners (regular, reverse:http://localhost:3000@9999) change after a restart.']);
+      // Transports validate first (the same message names the field)...
+      expect(() => validateArgs('settings.set', { settings: { allowIps: ['10.0.0.0/33'] } })).toThrow(/allowIps\[0\]: "10\.0\.0\.0\/33": the prefix length must be 0 to 32/);
+      // ...and the service refuses what it could not run, before saving anything.
+      await expect(async () => service.handlers['settings.set']({ settings: { allowIps: ['10.0.0.0/33'] } })).rejects.toThrow(/prefix length must be 0 to 32\. Nothing was changed/);
+      expect(readFileSync(path.join(proxy.dataDir, 'settings.json'), 'utf8')).not.toContain('10.0.0.0/33');
+    } finally {
+      service.dispose();
+    }
   });
 });
 
