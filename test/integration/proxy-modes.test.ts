@@ -124,4 +124,14 @@ describe('TLS passthrough', () => {
     expect(flow!.requestBody.wireSize).toBeGreaterThan(100);
     expect(flow!.responseBody!.wireSize).toBeGreaterThan(500);
   });
+
+  it('decrypts only the listed hosts when asked: others are relayed with their own certificate', async () => {
+    const proxy = await flowing({ tlsInterceptOnlyHosts: ['*.decrypt-me.test'] });
+    const port = Number(new URL(secure.url).port);
+    const tunnel = await connectTunnel(proxy.proxyUrl, 'localhost', port);
+    const socket = tls.connect({ socket: tunnel, servername: 'localhost', ca: makeTestPki().caCertPem });
+    await new Promise<void>((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
+    expect(socket.getPeerCertificate().issuer.CN).toBe('Flowscope Test Origin CA');
+    socket.destroy();
+  });
 });
