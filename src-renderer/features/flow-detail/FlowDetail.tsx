@@ -11,6 +11,7 @@ import { useApp } from '../../store/index.js';
 import { useFlowActions } from '../flows/index.js';
 import { WebSocketMessages } from '../websocket/index.js';
 import { BodyViewer } from './BodyViewer.js';
+import { FlowPolicy } from './FlowPolicy.js';
 import { HeadersTable } from './HeadersTable.js';
 import { TimingsView } from './TimingsView.js';
 
@@ -56,6 +57,7 @@ function LoadedDetail({ id }: { id: number }) {
           </span>
           <span className="muted"> HTTP/{flow.httpVersion} · {formatDuration(flow.durationMs)}{flow.tls?.protocol ? ` · ${flow.tls.protocol}` : ''}</span>
         </div>
+        <FlowPolicy flow={flow} />
         <FlowOrigin flow={flow} />
         <ReplayButtons flow={flow} />
       </header>

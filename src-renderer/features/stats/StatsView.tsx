@@ -28,6 +28,8 @@ function Bars({ title, rows, tone }: { title: string; rows: CountBy[]; tone?: (k
 
 const classTone = (key: string) => ({ '2xx': 'tone-ok', '3xx': 'tone-redirect', '4xx': 'tone-client-error', '5xx': 'tone-server-error' })[key] ?? 'tone-pending';
 
+const trafficTone = (key: string) => `class-${key}`;
+
 /** Quick answers should not flash a notice: say "computing" only once it has taken a moment. */
 const SLOW_AFTER_MS = 300;
 
@@ -78,6 +80,7 @@ export function StatsView() {
       <div className="stats-grid">
         <Bars title="By method" rows={stats.byMethod} />
         <Bars title="By status class" rows={stats.byStatusClass} tone={classTone} />
+        <Bars title="By traffic class" rows={stats.byTrafficClass} tone={trafficTone} />
         <Bars title="Busiest hosts" rows={stats.byHost} />
         <section className="stats-card">
           <h3>Error rate by host</h3>
