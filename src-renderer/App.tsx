@@ -1,4 +1,4 @@
-/** The window: toolbar (views, filter, follow, clear, count), then the current view. */
+/** The window: toolbar (views, watches, filter, follow, clear, count), then the current view. */
 import { useEffect } from 'react';
 import { NoticeBanner } from './components/NoticeBanner.js';
 import { useResolvedTheme } from './components/theme.js';
@@ -11,6 +11,7 @@ import { FlowControls, FlowList } from './features/flows/index.js';
 import { SettingsView } from './features/settings/index.js';
 import { StatsView } from './features/stats/index.js';
 import { DropOverlay, ImportButton } from './features/transfer/index.js';
+import { WatchesPanel, WatchesToggle } from './features/watches/index.js';
 import { appStore, useApp, type ThemeChoice, type View } from './store/index.js';
 
 const VIEWS: Array<[View, string]> = [['traffic', 'Traffic'], ['editor', 'Editor'], ['stats', 'Stats'], ['settings', 'Settings'], ['ca', 'CA']];
@@ -78,6 +79,7 @@ export function App() {
   const theme = useApp((s) => s.ui.theme);
   const setTheme = useApp((s) => s.setTheme);
   const resolved = useResolvedTheme();
+  const watchesShown = useApp((s) => s.watches.panelOpen);
 
   useEffect(() => {
     document.documentElement.dataset.theme = resolved;
@@ -93,6 +95,7 @@ export function App() {
             <button type="button" role="tab" key={name} aria-selected={view === name} onClick={() => setView(name)}>{label}</button>
           ))}
         </nav>
+        <WatchesToggle />
         <FilterBar />
         <FlowControls />
         <RequestButtons />
@@ -106,7 +109,8 @@ export function App() {
       <NoticeBanner />
       <main className="content">
         {view === 'traffic' ? (
-          <div className="traffic">
+          <div className={`traffic${watchesShown ? ' with-watches' : ''}`}>
+            {watchesShown ? <WatchesPanel /> : null}
             <FlowList onOpen={focusDetail} />
             <FlowDetail />
           </div>

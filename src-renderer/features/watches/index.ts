@@ -1,0 +1,2 @@
+export { WatchesPanel } from './WatchesPanel.js';
+export { WatchesToggle } from './WatchesToggle.js';
