@@ -79,7 +79,7 @@ export function App() {
   const theme = useApp((s) => s.ui.theme);
   const setTheme = useApp((s) => s.setTheme);
   const resolved = useResolvedTheme();
-  const watchesShown = useApp((s) => s.watches.panelOpen);
+  const watchesOpen = useApp((s) => s.watches.panelOpen);
 
   useEffect(() => {
     document.documentElement.dataset.theme = resolved;
@@ -109,8 +109,8 @@ export function App() {
       <NoticeBanner />
       <main className="content">
         {view === 'traffic' ? (
-          <div className={`traffic${watchesShown ? ' with-watches' : ''}`}>
-            {watchesShown ? <WatchesPanel /> : null}
+          <div className={`traffic${watchesOpen ? ' with-watches' : ''}`}>
+            {watchesOpen ? <WatchesPanel /> : null}
             <FlowList onOpen={focusDetail} />
             <FlowDetail />
           </div>

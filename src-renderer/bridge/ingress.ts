@@ -5,7 +5,7 @@
 import type { ApiClient } from '../../src-shared/api/contract.js';
 import type { AppStore } from '../store/app-store.js';
 import { disposeQueries, type Queries } from '../store/queries.js';
-import { watchList } from '../store/watches.js';
+import { watchesShown, watchList } from '../store/watches.js';
 
 export function startIngress(api: ApiClient, store: AppStore, queries: Queries): () => void {
   const state = () => store.getState();
@@ -63,7 +63,7 @@ export function startIngress(api: ApiClient, store: AppStore, queries: Queries):
     store.subscribe((next, previous) => {
       if (next.ui.connection === 'open' && previous.ui.connection !== 'open') void reloadAfterConnect();
       // Watches are settings: saved from the panel or loaded on connect, they start or stop here.
-      if (watchList(next.settings) !== watchList(previous.settings) || next.watches.panelOpen !== previous.watches.panelOpen) queries.watches.sync();
+      if (watchList(next.settings) !== watchList(previous.settings) || watchesShown(next) !== watchesShown(previous)) queries.watches.sync();
     }),
   ];
   if (state().ui.connection === 'open') void reloadAfterConnect();

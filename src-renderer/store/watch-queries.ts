@@ -3,7 +3,7 @@
  * filter) and, when it collects URLs, the unique URLs of its flows ranked best first. A watch is
  * refreshed when flows arrive, change or go, at most once per WATCH_INTERVAL_MS and never two runs
  * at a time (single-flight.ts): on a big store a filtered count takes a while. Nothing runs while
- * the panel is hidden.
+ * the panel is hidden (closed, or another view is shown).
  */
 import type { ApiClient } from '../../src-shared/api/contract.js';
 import type { Watch } from '../../src-shared/model/settings.js';
@@ -12,7 +12,7 @@ import { playlistKind, rankUrls } from '../../src-shared/watch/index.js';
 import type { AppStore } from './app-store.js';
 import { singleFlight, type SingleFlight } from './single-flight.js';
 import { UrlCollector, URL_FLOW_LIMIT } from './url-collector.js';
-import { WATCH_RECENT, watchList } from './watches.js';
+import { WATCH_RECENT, watchesShown, watchList } from './watches.js';
 
 export const WATCH_INTERVAL_MS = 1_000;
 export const URL_PAGE_SIZE = 1_000;
@@ -129,7 +129,7 @@ export function createWatchQueries(api: ApiClient, store: AppStore, now: () => n
     if (disposed) return;
     const state = store.getState();
     const all = watchList(state.settings);
-    const shown = state.watches.panelOpen ? all : [];
+    const shown = watchesShown(state) ? all : [];
     for (const runner of [...runners.values()]) {
       const watch = shown.find((w) => w.id === runner.watch.id);
       if (!watch || watch.filter !== runner.watch.filter || watch.collectUrls !== runner.watch.collectUrls) stop(runner);

@@ -43,6 +43,11 @@ export function watchList(settings: { settings: { watches: Watch[] } } | null): 
   return settings?.settings.watches ?? NO_WATCHES;
 }
 
+/** The panel is on screen: open, in the traffic view. */
+export function watchesShown(state: { watches: WatchesState; ui: { view: string } }): boolean {
+  return state.watches.panelOpen && state.ui.view === 'traffic';
+}
+
 function patchLive(state: WatchesState, id: string, filter: string, change: (live: WatchLive) => WatchLive): WatchesState {
   const live = state.live[id];
   if (!live || live.filter !== filter) return state;

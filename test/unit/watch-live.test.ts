@@ -13,6 +13,7 @@ import { bytesToBase64 } from '../../src-shared/util/bytes.js';
 import { utf8Encode } from '../../src-shared/util/web-globals.js';
 import { startIngress } from '../../src-renderer/bridge/ingress.js';
 import { createAppStore } from '../../src-renderer/store/app-store.js';
+import { saveErrorText, withoutWatch, withWatch } from '../../src-renderer/features/watches/watch-edits.js';
 import { createQueries } from '../../src-renderer/store/queries.js';
 import { flowUrl, UrlCollector } from '../../src-renderer/store/url-collector.js';
 import { WATCH_INTERVAL_MS } from '../../src-renderer/store/watch-queries.js';
@@ -96,7 +97,7 @@ describe('watches, live', () => {
     vi.useRealTimers();
   });
 
-  it('loads the saved watches on connect and counts nothing while the panel is hidden', async () => {
+  it('loads the saved watches on connect and counts nothing while the panel is hidden or another view shown', async () => {
     const t = await setUp([PLAYLISTS], { open: false });
     stop = t.stop;
     expect(t.store.getState().settings?.settings.watches).toEqual([PLAYLISTS]);
@@ -109,6 +110,17 @@ describe('watches, live', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(t.live('w1')?.count).toBe(1);
     expect(t.live('w1')?.recent.map((f) => f.id)).toEqual([1]);
+
+    // Another view hides the panel too.
+    t.store.getState().setView('settings');
+    const counted = t.countCalls(PLAYLISTS.filter);
+    t.flows.push(flow(2, '/live/chunklist.m3u8'));
+    t.push('flows.added', [t.flows[1]!]);
+    await vi.advanceTimersByTimeAsync(5 * WATCH_INTERVAL_MS);
+    expect(t.countCalls(PLAYLISTS.filter)).toBe(counted);
+    t.store.getState().setView('traffic');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(t.live('w1')?.count).toBe(2);
   });
 
   it('refreshes each watch at most once a second however fast flows arrive', async () => {
@@ -219,5 +231,19 @@ describe('watch reducers and the URL collector', () => {
   it('writes URLs as a browser would: default ports left out, IPv6 hosts in brackets', () => {
     expect(flowUrl({ scheme: 'http', host: 'a.test', port: 80, path: '/x?y=1' })).toBe('http://a.test/x?y=1');
     expect(flowUrl({ scheme: 'https', host: '::1', port: 8443, path: '/' })).toBe('https://[::1]:8443/');
+  });
+});
+
+describe('watch edits', () => {
+  it('replace a watch in place, add a new one at the end, and remove by id', () => {
+    const renamed = { ...PLAYLISTS, name: 'HLS' };
+    expect(withWatch([PLAYLISTS, OTHER], renamed)).toEqual([renamed, OTHER]);
+    const added = { ...OTHER, id: 'w3' };
+    expect(withWatch([PLAYLISTS], added)).toEqual([PLAYLISTS, added]);
+    expect(withoutWatch([PLAYLISTS, OTHER], 'w1')).toEqual([OTHER]);
+  });
+
+  it('say a refused watch in the form\'s words', () => {
+    expect(saveErrorText('settings.set: watches[1].filter: ~zz is not an operator.')).toBe('Filter: ~zz is not an operator.');
   });
 });
