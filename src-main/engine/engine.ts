@@ -10,12 +10,16 @@ import type { ProxyMode } from '../../src-shared/model/policy-values.js';
 import type { TrafficPolicy } from '../policy/traffic-policy.js';
 import { keepRequestBodiesStreamable, useExactLoopDetection, withListenHost, type AgentHook, type ListenerHooks } from './mockttp-internals.js';
 import { policyResponse } from './request-policy.js';
+import type { CaMaterial } from '../ca/index.js';
+import { onboardingRule } from './onboarding.js';
 import { passThroughSteps } from './passthrough-steps.js';
 
 export interface EngineOptions {
   host: string;
   port: number;
   ca: { certPem: string; keyPem: string };
+  /** The CA with its details: when given, http://flowscope.cert/ offers it for download. */
+  caMaterial?: CaMaterial;
   maxBodySize: number;
   /** How long an upstream may take to send response headers before the client gets a 504. */
   responseTimeoutMs?: number;
@@ -116,6 +120,7 @@ export async function startEngine(options: EngineOptions, sink: CaptureSink): Pr
     },
     capture,
   );
+  if (options.caMaterial) await server.addRequestRules(onboardingRule(options.caMaterial));
   await server.addRequestRules({ matchers: [new mockttp.matchers.WildcardMatcher()], steps: [steps.http] });
   await server.addWebSocketRules({ matchers: [new mockttp.matchers.WildcardMatcher()], steps: [steps.webSocket] });
   try {

@@ -33,6 +33,7 @@ export async function startListeners(
           host: options.host ?? '127.0.0.1',
           port: mode.port ?? options.port ?? settings.proxyPort,
           ca: deps.ca,
+          caMaterial: deps.ca,
           maxBodySize: deps.maxBodySize,
           ...(options.responseTimeoutMs !== undefined && { responseTimeoutMs: options.responseTimeoutMs }),
           upstreamCaPems: deps.upstreamCaPems,
