@@ -4,6 +4,7 @@
  */
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { ProxyAuthInput, SettingsPatch } from '../../src-shared/api/validate-settings.js';
+import { ApiError } from '../../src-shared/api/errors.js';
 import type { ProxyAuth, Settings } from '../../src-shared/model/settings.js';
 
 const KEY_BYTES = 32;
@@ -31,4 +32,30 @@ export function hashProxyAuth(auth: ProxyAuthInput): ProxyAuth {
 export function hashPatchSecrets(patch: SettingsPatch): Partial<Settings> {
   const { proxyAuth, ...rest } = patch;
   return proxyAuth ? { ...rest, proxyAuth: hashProxyAuth(proxyAuth) } : rest;
+}
+
+/**
+ * What the UI sees in place of a stored hash: it never gets the hash itself (a weak password's
+ * hash can be cracked offline). Sent back unchanged, it means "keep the stored secret".
+ */
+export const KEPT_SECRET = 'scrypt$kept$kept';
+
+/** The settings as the UI may see them: secrets replaced by KEPT_SECRET. */
+export function withoutSecrets(settings: Settings): Settings {
+  const auth = settings.proxyAuth;
+  if (auth.type === 'basic') return { ...settings, proxyAuth: { ...auth, passwordHash: KEPT_SECRET } };
+  if (auth.type === 'bearer') return { ...settings, proxyAuth: { type: 'bearer', tokenHash: KEPT_SECRET } };
+  return settings;
+}
+
+/** A patch from the UI: KEPT_SECRET becomes the stored hash again (when there is one of that kind). */
+export function keepStoredSecrets(patch: Partial<Settings>, stored: Settings): Partial<Settings> {
+  const auth = patch.proxyAuth;
+  if (!auth || auth.type === 'none') return patch;
+  const kept = auth.type === 'basic' ? auth.passwordHash === KEPT_SECRET : auth.tokenHash === KEPT_SECRET;
+  if (!kept) return patch;
+  const old = stored.proxyAuth;
+  if (auth.type === 'basic' && old.type === 'basic') return { ...patch, proxyAuth: { ...auth, passwordHash: old.passwordHash } };
+  if (auth.type === 'bearer' && old.type === 'bearer') return { ...patch, proxyAuth: { type: 'bearer', tokenHash: old.tokenHash } };
+  throw new ApiError('BAD_ARGUMENT', `settings.set: proxyAuth: there is no stored ${auth.type === 'basic' ? 'password' : 'token'} to keep; enter one.`);
 }

@@ -9,7 +9,7 @@ import type { Flow } from '../../src-shared/model/flow.js';
 import type { Settings } from '../../src-shared/model/settings.js';
 import { exportCa } from '../ca/index.js';
 import { TrafficPolicy } from '../policy/traffic-policy.js';
-import { hashPatchSecrets } from '../policy/secrets.js';
+import { hashPatchSecrets, keepStoredSecrets, withoutSecrets } from '../policy/secrets.js';
 import type { RetentionCaps } from '../store/index.js';
 import type { ApiService } from './api-service-types.js';
 import { messageView } from './live-feed.js';
@@ -168,8 +168,11 @@ export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptio
     'events.list': (args) => reads.listEvents(args),
     'stats.get': (args) => reads.trafficStats(args.filter),
     'proxy.status': proxyState,
-    'settings.get': () => ({ settings: stored, fromFlags, file: settingsFilePath(runtime.dataDir) }),
-    'settings.set': ({ settings: patch }) => changeSettings(hashPatchSecrets(patch)),
+    'settings.get': () => ({ settings: withoutSecrets(stored), fromFlags, file: settingsFilePath(runtime.dataDir) }),
+    'settings.set': ({ settings: patch }) => {
+      const change = changeSettings(keepStoredSecrets(hashPatchSecrets(patch), stored));
+      return { ...change, settings: withoutSecrets(change.settings) };
+    },
     'ca.info': () => ca.info,
     'ca.export': ({ format }) => ({ ...CA_FILES[format], base64: exportCa(ca, format, { includeKey: false }).toString('base64') }),
     ...transfer.handlers,

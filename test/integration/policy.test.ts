@@ -181,12 +181,18 @@ describe('settings.set', () => {
     try {
       const change = await service.handlers['settings.set']({ settings: { blockRules: [{ pattern: '/via-settings', kind: 'regex', action: 'deny' }], proxyAuth: { type: 'basic', user: 'bo', password: 'pa55' } } });
       expect(change.applied).toEqual(['1 block rule(s) apply from the next request on.', 'Proxy authentication (basic) is required from the next connection on.']);
+      // The UI never sees the hash; sending the placeholder back keeps the stored password.
+      expect(change.settings.proxyAuth).toEqual({ type: 'basic', user: 'bo', passwordHash: 'scrypt$kept$kept' });
+      expect((await service.handlers['settings.get']({})).settings.proxyAuth).toEqual({ type: 'basic', user: 'bo', passwordHash: 'scrypt$kept$kept' });
       const stored = readFileSync(path.join(proxy.dataDir, 'settings.json'), 'utf8');
       expect(stored).not.toContain('pa55');
       expect(stored).toMatch(/"passwordHash": "scrypt\$/);
       const auth = { 'Proxy-Authorization': `Basic ${Buffer.from('bo:pa55').toString('base64')}` };
       expect((await requestViaProxy(proxy.proxyUrl, `${origin.url}/via-settings`, { headers: auth })).status).toBe(403);
       expect((await requestViaProxy(proxy.proxyUrl, `${origin.url}/hello?via=settings`, { headers: auth })).status).toBe(200);
+      service.handlers['settings.set']({ settings: { proxyAuth: { type: 'basic', user: 'bo', passwordHash: 'scrypt$kept$kept' }, llmHosts: ['x.test'] } });
+      expect((await requestViaProxy(proxy.proxyUrl, `${origin.url}/hello?kept=1`, { headers: auth })).status).toBe(200);
+      expect(readFileSync(path.join(proxy.dataDir, 'settings.json'), 'utf8')).not.toContain('kept$kept');
       const restart = await service.handlers['settings.set']({ settings: { modes: ['regular', 'reverse:http://localhost:3000@9999'], proxyAuth: { type: 'none' } } });
       expect(restart.needsRestart).toEqual(['The listeners (regular, reverse:http://localhost:3000@9999) change after a restart.']);
       // Transports validate first (the same message names the field)...
