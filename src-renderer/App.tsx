@@ -38,7 +38,14 @@ function ConnectionBanner() {
 
 function ProxyNotice() {
   const lastWriteError = useApp((s) => s.ui.proxy?.lastWriteError ?? null);
-  return lastWriteError ? <div className="banner error" role="alert">{lastWriteError}</div> : null;
+  // One string: a selector returning the warnings array would be a new value on every push.
+  const warnings = useApp((s) => s.ui.proxy?.warnings?.join('\n') ?? '');
+  return (
+    <>
+      {lastWriteError && <div className="banner error" role="alert">{lastWriteError}</div>}
+      {warnings && warnings.split('\n').map((warning) => <div key={warning} className="banner error" role="alert" data-testid="proxy-warning">{warning}</div>)}
+    </>
+  );
 }
 
 /** The usual first-day problem: a client that does not trust the CA. Say so, and where to fix it. */
