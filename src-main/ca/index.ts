@@ -1,4 +1,4 @@
-export { loadOrCreateCa, certFileName, keyFileName } from './store.js';
+export { loadOrCreateCa, regenerateCa, certFileName, keyFileName } from './store.js';
 export { caInfo, fingerprintSha256, spkiSha256 } from './info.js';
 export { exportCa, type CaExportOptions } from './export.js';
 export type { CaMaterial } from './material.js';

@@ -36,6 +36,25 @@ export async function loadOrCreateCa(dataDir: string): Promise<CaMaterial> {
   return material({ certPem, keyPem }, certPath, keyPath);
 }
 
+/**
+ * Replaces the CA with a new one (the old files are kept beside it as *.old). Every client that
+ * trusted the old CA must trust the new one instead, and the old trust should be removed: the
+ * caller says so. Only while no proxy runs on the data directory (the caller holds its lock).
+ */
+export async function regenerateCa(dataDir: string): Promise<CaMaterial> {
+  const certPath = join(dataDir, certFileName);
+  const keyPath = join(dataDir, keyFileName);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  for (const file of [certPath, keyPath]) {
+    await rename(file, `${file}.old`).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+  }
+  const created = generateCa();
+  await writeCa(created, certPath, keyPath);
+  return material(created, certPath, keyPath);
+}
+
 function material(pem: CaPem, certPath: string, keyPath: string): CaMaterial {
   return { ...pem, certPath, keyPath, info: caInfo(pem.certPem, certPath) };
 }

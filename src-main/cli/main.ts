@@ -9,6 +9,7 @@ import { DEFAULT_UI_PORT } from '../transports/http/server.js';
 import { collect, parseIdList, parsePort, parsePositiveInt, parseSeconds, parseSize } from './parse.js';
 import { relaunchWithUpstreamCas, upstreamCasPreloaded } from './extra-ca-relaunch.js';
 import { printAuthLog } from './auth-log.js';
+import { caExportCommand, caRegenerate, caReport, caSystemTrust, printCaReport } from './ca.js';
 import { listFlows, showFlow } from './read.js';
 import { replayCommand } from './replay.js';
 import { exportCommand, importCommand } from './transfer.js';
@@ -196,6 +197,38 @@ function buildProgram(setExit: (code: number) => void): Command {
         setExit(1);
       }
     });
+  const ca = program.command('ca').description('the CA: paths, fingerprints, validity and trust status')
+    .option(...dataDirOption)
+    .option('--json', 'print JSON')
+    .action(async (flags: { dataDir?: string; json?: boolean }) => {
+      printCaReport(await caReport(resolveDataDir(flags.dataDir)), flags.json === true);
+    });
+  ca.command('export')
+    .description('write the CA certificate (never its key) as PEM, DER or PKCS#12')
+    .option(...dataDirOption)
+    .option('--format <format>', 'pem, der or p12', 'pem')
+    .requiredOption('-o, --output <file>', 'where to write; - for standard output')
+    .action(async (flags: { dataDir?: string; format: string; output: string }) => {
+      const where = await caExportCommand(resolveDataDir(flags.dataDir ?? ca.opts<{ dataDir?: string }>().dataDir), flags.format, flags.output);
+      if (where !== 'standard output') process.stderr.write(`Wrote the CA certificate (${flags.format}) to ${where}.\n`);
+    });
+  for (const action of ['trust', 'untrust'] as const) {
+    ca.command(action)
+      .description(action === 'trust' ? 'add the CA to this system\'s trust store' : 'remove the CA from this system\'s trust store')
+      .option(...dataDirOption)
+      .option('--store <store>', 'system (the OS store)', 'system')
+      .action(async (flags: { dataDir?: string; store: string }) => {
+        if (flags.store !== 'system') throw new Error(`--store takes system${flags.store === 'nss' ? ' (nss: not built yet in this version)' : ''}, not "${flags.store}".`);
+        process.stdout.write(`${await caSystemTrust(resolveDataDir(flags.dataDir ?? ca.opts<{ dataDir?: string }>().dataDir), action)}\n`);
+      });
+  }
+  ca.command('regenerate')
+    .description('replace the CA with a new one (clients must trust the new one; remove the old trust)')
+    .option(...dataDirOption)
+    .action(async (flags: { dataDir?: string }) => {
+      process.stdout.write(`${await caRegenerate(resolveDataDir(flags.dataDir ?? ca.opts<{ dataDir?: string }>().dataDir))}\n`);
+    });
+
   program
     .command('auth-log')
     .description('list proxy authentication attempts (successes and failures), newest first')
