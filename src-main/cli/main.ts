@@ -9,6 +9,7 @@ import { DEFAULT_UI_PORT } from '../transports/http/server.js';
 import { collect, parseIdList, parsePort, parsePositiveInt, parseSeconds, parseSize } from './parse.js';
 import { relaunchWithUpstreamCas, upstreamCasPreloaded } from './extra-ca-relaunch.js';
 import { printAuthLog } from './auth-log.js';
+import { captureCommand } from './capture.js';
 import { caExportCommand, caRegenerate, caReport, caSystemTrust, printCaReport } from './ca.js';
 import { listFlows, showFlow } from './read.js';
 import { replayCommand } from './replay.js';
@@ -227,6 +228,23 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option(...dataDirOption)
     .action(async (flags: { dataDir?: string }) => {
       process.stdout.write(`${await caRegenerate(resolveDataDir(flags.dataDir ?? ca.opts<{ dataDir?: string }>().dataDir))}\n`);
+    });
+
+  program
+    .command('capture')
+    .description('open URL in a headless Chromium through Flowscope and print the captured URLs that match, best first')
+    .argument('<url>', 'the page to open')
+    .option(...dataDirOption)
+    .option('--match <regex>', 'only URLs matching this, e.g. \\.m3u8')
+    .option('--click <selector>', 'click this (CSS selector) once the page has loaded, e.g. a play button')
+    .option('--wait <seconds>', 'how long to let the page run after loading (and clicking)', parseSeconds, 5)
+    .option('--json', 'print JSON: [{url, reasons}] best first')
+    .action(async (url: string, flags: { dataDir?: string; match?: string; click?: string; wait: number; json?: boolean }) => {
+      setExit(await captureCommand(resolveDataDir(flags.dataDir), url, {
+        waitSeconds: flags.wait, json: flags.json === true,
+        ...(flags.match !== undefined && { match: flags.match }),
+        ...(flags.click !== undefined && { click: flags.click }),
+      }));
     });
 
   program
