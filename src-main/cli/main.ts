@@ -10,6 +10,7 @@ import { collect, parseIdList, parsePort, parsePositiveInt, parseSeconds, parseS
 import { relaunchWithUpstreamCas, upstreamCasPreloaded } from './extra-ca-relaunch.js';
 import { printAuthLog } from './auth-log.js';
 import { captureCommand } from './capture.js';
+import { runCommand } from './run.js';
 import { caExportCommand, caRegenerate, caReport, caSystemTrust, printCaReport } from './ca.js';
 import { listFlows, showFlow } from './read.js';
 import { replayCommand } from './replay.js';
@@ -110,7 +111,8 @@ function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('flowscope')
     .description('Flowscope: capture, inspect and replay HTTP, HTTPS and WebSocket traffic.')
     .showHelpAfterError('(run `flowscope --help` for usage)')
-    .exitOverride();
+    .exitOverride()
+    .enablePositionalOptions();
   const dataDirOption = ['--data-dir <dir>', 'where the CA and the store live (default: $FLOWSCOPE_DATA_DIR or the app-data folder)'] as const;
 
   program
@@ -228,6 +230,16 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option(...dataDirOption)
     .action(async (flags: { dataDir?: string }) => {
       process.stdout.write(`${await caRegenerate(resolveDataDir(flags.dataDir ?? ca.opts<{ dataDir?: string }>().dataDir))}\n`);
+    });
+
+  program
+    .command('run')
+    .description('run a command with its HTTP(S) traffic going through Flowscope (starts one when none runs here)')
+    .argument('<command...>', 'the command and its arguments, after --')
+    .option(...dataDirOption)
+    .passThroughOptions()
+    .action(async (command: string[], flags: { dataDir?: string }) => {
+      setExit(await runCommand(resolveDataDir(flags.dataDir), command));
     });
 
   program
