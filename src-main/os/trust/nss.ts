@@ -3,9 +3,9 @@
  * profile (cert9.db) trust on Linux, managed with NSS's own certutil.
  */
 import { fingerprintSha256 } from '../../ca/info.js';
-import { runCommand, type RunCommand } from './run-command.js';
+import { runCommand, type CommandResult, type RunCommand } from '../command.js';
 
-export type { CommandResult, RunCommand } from './run-command.js';
+export type { CommandResult, RunCommand } from '../command.js';
 export { defaultNssDatabases, type NssDatabase } from './nss-databases.js';
 
 export const DEFAULT_NSS_NICKNAME = 'Flowscope CA';
@@ -60,13 +60,17 @@ function manualCommand(args: string[]): string {
   return `certutil ${args.map(quote).join(' ')}`;
 }
 
-async function certutil(run: RunCommand, args: string[]) {
+/** Runs certutil; its absence (exit 127 from the shared runner, or ENOENT from another) becomes install advice. */
+async function certutil(run: RunCommand, args: string[]): Promise<CommandResult> {
+  let result: CommandResult;
   try {
-    return await run('certutil', args);
+    result = await run('certutil', args);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new CertutilMissingError();
     throw new Error(`certutil could not run: ${(error as Error).message}`);
   }
+  if (result.code === 127 && /not found/i.test(result.stderr)) throw new CertutilMissingError();
+  return result;
 }
 
 function notFound(output: string): boolean {
