@@ -6,6 +6,7 @@ import { runDesktopApp } from './app/desktop-app.js';
 import { resolveDataDir } from './config/data-dir.js';
 import { quietEngineLogs } from './engine/quiet-logs.js';
 import { createApiService, retentionCaps } from './service/api-service.js';
+import { restoreSystemProxyAfterCrash } from './service/os-service.js';
 import { startProxyRuntime } from './service/proxy-runtime.js';
 import { loadSettings } from './service/settings-file.js';
 
@@ -25,6 +26,8 @@ void runDesktopApp({
       retention: retentionCaps(settings.retention),
       settings,
     });
+    const restored = await restoreSystemProxyAfterCrash(runtime);
+    if (restored) console.warn(restored);
     try {
       return { service: createApiService(runtime, { settings, saveDialog }), stop: () => runtime.stop() };
     } catch (error) {

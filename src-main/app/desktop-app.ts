@@ -71,7 +71,7 @@ export async function runDesktopApp(options: DesktopOptions): Promise<void> {
   // Not among the disposables it runs: it must keep holding later quits until the store is closed.
   installCleanShutdown(app, async () => {
     for (const d of disposables.splice(0).reverse()) d.dispose();
-    core.service.dispose();
+    await core.service.dispose();
     await core.stop();
   });
   try {

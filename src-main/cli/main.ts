@@ -9,7 +9,10 @@ import { DEFAULT_UI_PORT } from '../transports/http/server.js';
 import { collect, parseIdList, parsePort, parsePositiveInt, parseSeconds, parseSize } from './parse.js';
 import { relaunchWithUpstreamCas, upstreamCasPreloaded } from './extra-ca-relaunch.js';
 import { printAuthLog } from './auth-log.js';
+import { browserCommand } from './browser.js';
 import { captureCommand } from './capture.js';
+import { caTrustCommand } from './ca-trust.js';
+import { systemProxyCommand } from './system-proxy.js';
 import { runCommand } from './run.js';
 import { caExportCommand, caRegenerate, caReport, caSystemTrust, printCaReport } from './ca.js';
 import { listFlows, showFlow } from './read.js';
@@ -219,10 +222,16 @@ function buildProgram(setExit: (code: number) => void): Command {
     ca.command(action)
       .description(action === 'trust' ? 'add the CA to this system\'s trust store' : 'remove the CA from this system\'s trust store')
       .option(...dataDirOption)
-      .option('--store <store>', 'system (the OS store)', 'system')
-      .action(async (flags: { dataDir?: string; store: string }) => {
-        if (flags.store !== 'system') throw new Error(`--store takes system${flags.store === 'nss' ? ' (nss: not built yet in this version)' : ''}, not "${flags.store}".`);
-        process.stdout.write(`${await caSystemTrust(resolveDataDir(flags.dataDir ?? ca.opts<{ dataDir?: string }>().dataDir), action)}\n`);
+      .option('--store <store>', 'system (the OS store) or nss (the Chrome and Firefox databases on Linux)', 'system')
+      .option('--nss-db <dir>', 'with --store nss: this NSS database folder only')
+      .action(async (flags: { dataDir?: string; store: string; nssDb?: string }) => {
+        const dataDir = resolveDataDir(flags.dataDir ?? ca.opts<{ dataDir?: string }>().dataDir);
+        if (flags.store === 'nss') {
+          setExit(await caTrustCommand(dataDir, action, { store: 'nss', ...(flags.nssDb !== undefined && { nssDb: flags.nssDb }) }));
+          return;
+        }
+        if (flags.store !== 'system') throw new Error(`--store takes system or nss, not "${flags.store}".`);
+        process.stdout.write(`${await caSystemTrust(dataDir, action)}\n`);
       });
   }
   ca.command('regenerate')
@@ -230,6 +239,26 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option(...dataDirOption)
     .action(async (flags: { dataDir?: string }) => {
       process.stdout.write(`${await caRegenerate(resolveDataDir(flags.dataDir ?? ca.opts<{ dataDir?: string }>().dataDir))}\n`);
+    });
+
+  program
+    .command('system-proxy')
+    .description('point the OS proxy at the running Flowscope (on), put it back (off), or say where it points (status)')
+    .argument('<action>', 'on, off or status')
+    .option(...dataDirOption)
+    .action(async (action: string, flags: { dataDir?: string }) => {
+      setExit(await systemProxyCommand(resolveDataDir(flags.dataDir), action));
+    });
+
+  program
+    .command('browser')
+    .description('open a browser with a fresh profile going through the running Flowscope, trusting its CA for that profile only')
+    .argument('[browser]', 'chrome, chromium, edge, brave or firefox (default: the first found)')
+    .argument('[url]', 'the page to open')
+    .option(...dataDirOption)
+    .option('--headless', 'without a window')
+    .action(async (browser: string | undefined, url: string | undefined, flags: { dataDir?: string; headless?: boolean }) => {
+      setExit(await browserCommand(resolveDataDir(flags.dataDir), browser, url, { headless: flags.headless === true }));
     });
 
   program

@@ -7,6 +7,7 @@ import { exposureWarning } from '../service/exposure.js';
 import { quietEngineLogs } from '../engine/quiet-logs.js';
 import { openInBrowser } from '../os/open-url.js';
 import { createApiService, retentionCaps } from '../service/api-service.js';
+import { restoreSystemProxyAfterCrash } from '../service/os-service.js';
 import { startProxyRuntime, type RuntimeOptions } from '../service/proxy-runtime.js';
 import { loadSettings, mergeSettings } from '../service/settings-file.js';
 import { loadOrCreateToken } from '../service/ui-token.js';
@@ -45,6 +46,8 @@ export async function serve(options: ServeOptions, out: NodeJS.WriteStream = pro
     settings,
     onLogError: (message) => out.write(`Warning: ${message}\n`),
   });
+  const restored = await restoreSystemProxyAfterCrash(runtime);
+  if (restored) out.write(`${restored}\n`);
   const fromFlags = Object.keys(options.flags) as Array<keyof Settings>;
   const service = createApiService(runtime, { settings, stored: stored.settings, fromFlags });
   try {
@@ -53,7 +56,7 @@ export async function serve(options: ServeOptions, out: NodeJS.WriteStream = pro
       runtime.publish();
     }
   } catch (error) {
-    service.dispose();
+    await service.dispose();
     await runtime.stop();
     throw error;
   }
@@ -93,7 +96,7 @@ export async function serve(options: ServeOptions, out: NodeJS.WriteStream = pro
     process.on('SIGTERM', onSignal);
   });
   await ui?.close();
-  service.dispose();
+  await service.dispose();
   await runtime.stop();
   out.write('Stopped. Every captured flow is saved.\n');
   return 0;

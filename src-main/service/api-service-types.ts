@@ -16,5 +16,6 @@ export interface ApiService {
   exportTo(query: ExportQuery, out: Writable, exportId?: string): Promise<number>;
   /** Imports a HAR or Flowscope JSON file's text (REST uploads): every flow or none. */
   importText(text: string, filename: string): Promise<ImportResult>;
-  dispose(): void;
+  /** Stops pushing, cancels replays, closes browsers it opened and puts the OS proxy back if it set it. */
+  dispose(): void | Promise<void>;
 }

@@ -17,6 +17,7 @@ import type { ProxyRuntime } from './proxy-runtime.js';
 import { mergeSettings, saveSettings, settingsFilePath } from './settings-file.js';
 import { exposureWarning } from './exposure.js';
 import { livePolicyChanges, restartPolicyChanges } from './settings-changes.js';
+import { createOsService } from './os-service.js';
 import { createTransferService, type SaveDialog } from './transfer-service.js';
 
 export interface ApiServiceOptions {
@@ -57,6 +58,13 @@ export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptio
   let stored = options.stored ?? options.settings;
   const fromFlags = options.fromFlags ?? [];
   const transfer = createTransferService(runtime, options.saveDialog);
+  // An upstream proxy the OS had before Flowscope took its place: used while the system proxy is on, never saved.
+  let adopted: string | null = null;
+  const effective = (s: Settings): Settings => (adopted && !s.upstreamProxies.includes(adopted) ? { ...s, upstreamProxies: [adopted, ...s.upstreamProxies] } : s);
+  const osService = createOsService(runtime, (proxy) => {
+    adopted = proxy;
+    runtime.applySettings(effective(settings));
+  });
 
   /** A flow announced live may still be in the write queue: let it be committed before saying it is not there. */
   const flowOrThrow = async (id: number): Promise<Flow> => {
@@ -113,7 +121,7 @@ export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptio
       }
     }
     const next = mergeSettings(settings, livePatch);
-    runtime.applySettings(next);
+    runtime.applySettings(effective(next));
     if (next.maxBodySize !== settings.maxBodySize) {
       applied.push(`Bodies are now kept up to ${next.maxBodySize} bytes each, from the next flow on.`);
     }
@@ -176,6 +184,7 @@ export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptio
     'ca.info': () => ca.info,
     'ca.export': ({ format }) => ({ ...CA_FILES[format], base64: exportCa(ca, format, { includeKey: false }).toString('base64') }),
     ...transfer.handlers,
+    ...osService.handlers,
   };
 
   // Someone will ask: a UI or a script. Have the read threads ready for the first page.
@@ -208,9 +217,10 @@ export function createApiService(runtime: ProxyRuntime, options: ApiServiceOptio
         if (--listeners === 0) stopState();
       };
     },
-    dispose: () => {
+    dispose: async () => {
       stopState();
       transfer.dispose();
+      await osService.dispose();
     },
   };
 }

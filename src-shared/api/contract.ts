@@ -6,7 +6,7 @@ import type { CaExportFormat, CaInfo } from '../model/ca.js';
 import type { ConnectionEvent, Flow, FlowSummary } from '../model/flow.js';
 import type { SettingsPatch } from './validate-settings.js';
 import type {
-  BodySideName, BodyView, CaFile, ExportProgress, ExportQuery, FlowPageQuery, FlowPageResult, ImportResult, ProxyState,
+  BodySideName, BodyView, CaFile, ExportProgress, OsStatus, ExportQuery, FlowPageQuery, FlowPageResult, ImportResult, ProxyState,
   ReplayBatchProgress, ReplayBatchQuery, ReplayRequest, ReplayResult, ReplayTarget, SettingsChange, SettingsView, Stats,
   WsMessageView,
 } from './types.js';
@@ -47,6 +47,18 @@ export interface ApiCalls {
   'settings.set': Call<{ settings: SettingsPatch }, SettingsChange>;
   'ca.info': Call<NoArgs, CaInfo>;
   'ca.export': Call<{ format: CaExportFormat }, CaFile>;
+  /** The system proxy, where the CA is trusted, the browsers and terminal Flowscope can open. */
+  'os.status': Call<NoArgs, OsStatus>;
+  /** Points the OS proxy at Flowscope (saving what it was) or puts it back. */
+  'systemProxy.set': Call<{ enabled: boolean }, { message: string }>;
+  /** Adds or removes the CA in a trust store (the OS may ask for a password). */
+  'ca.trust.set': Call<{ store: 'system' | 'nss'; trusted: boolean; location?: string }, { message: string }>;
+  /** Replaces the CA with a new one; the proxy uses it after a restart. */
+  'ca.regenerate': Call<NoArgs, { message: string }>;
+  /** Opens a browser with a fresh profile routed through Flowscope, trusting its CA for that profile only. */
+  'browser.open': Call<{ id: 'chrome' | 'chromium' | 'edge' | 'brave' | 'firefox'; url?: string }, { message: string }>;
+  /** Opens a terminal whose commands go through Flowscope. */
+  'terminal.open': Call<NoArgs, { message: string }>;
 }
 
 export interface ApiEvents {
@@ -100,6 +112,12 @@ const CALLS: Record<CallName, true> = {
   'settings.set': true,
   'ca.info': true,
   'ca.export': true,
+  'os.status': true,
+  'systemProxy.set': true,
+  'ca.trust.set': true,
+  'ca.regenerate': true,
+  'browser.open': true,
+  'terminal.open': true,
 };
 const EVENTS: Record<EventName, true> = {
   'flows.added': true,

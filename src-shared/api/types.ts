@@ -195,3 +195,30 @@ export interface ImportResult {
   firstId: number | null;
   lastId: number | null;
 }
+
+/** Where the CA is trusted on this machine, per store. */
+export interface TrustEntry {
+  store: 'system' | 'nss';
+  /** The store said for a person: "login keychain", "Chromium (~/.pki/nssdb)"... */
+  label: string;
+  /** The NSS database folder (nss only), for ca.trust.set. */
+  location: string | null;
+  trusted: boolean;
+}
+
+export interface OsStatus {
+  systemProxy: {
+    supported: boolean;
+    /** The OS proxy points at Flowscope now. */
+    enabled: boolean;
+    /** What the OS uses now, said for a person. */
+    current: string | null;
+    /** What to do by hand where Flowscope cannot set it. */
+    manualSteps: string | null;
+  };
+  trust: TrustEntry[];
+  /** Browsers that can be opened through Flowscope with a fresh profile. */
+  browsers: Array<{ id: 'chrome' | 'chromium' | 'edge' | 'brave' | 'firefox'; name: string }>;
+  /** A terminal program was found for "New terminal". */
+  terminal: boolean;
+}

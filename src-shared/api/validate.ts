@@ -225,6 +225,27 @@ export const VALIDATORS: Validators = {
   'settings.get': none('settings.get'),
   'settings.set': (v) => ({ settings: settingsPatch('settings.set', object('settings.set', v, ['settings']).settings) }),
   'ca.info': none('ca.info'),
+  'os.status': none('os.status'),
+  'systemProxy.set': (v) => {
+    const o = object('systemProxy.set', v, ['enabled']);
+    if (typeof o.enabled !== 'boolean') bad('systemProxy.set', 'enabled must be true or false.');
+    return { enabled: o.enabled };
+  },
+  'ca.trust.set': (v) => {
+    const c = 'ca.trust.set';
+    const o = object(c, v, ['store', 'trusted', 'location']);
+    if (typeof o.trusted !== 'boolean') bad(c, 'trusted must be true or false.');
+    const location = str(c, o, 'location', 4_096);
+    return { store: oneOf(c, o, 'store', ['system', 'nss'] as const), trusted: o.trusted, ...(location !== undefined && { location }) };
+  },
+  'ca.regenerate': none('ca.regenerate'),
+  'browser.open': (v) => {
+    const c = 'browser.open';
+    const o = object(c, v, ['id', 'url']);
+    const url = str(c, o, 'url', 8_192);
+    return { id: oneOf(c, o, 'id', ['chrome', 'chromium', 'edge', 'brave', 'firefox'] as const), ...(url !== undefined && { url: httpUrl(c, 'url', url) }) };
+  },
+  'terminal.open': none('terminal.open'),
   'ca.export': (v) => ({ format: oneOf('ca.export', object('ca.export', v, ['format']), 'format', ['pem', 'der', 'p12'] as const) }),
 };
 

@@ -65,6 +65,12 @@ function memoryService() {
     'replay.targets': () => ({ targets: [] }),
     'export.save': unavailable('export.save'),
     'import.flows': unavailable('import.flows'),
+    'os.status': unavailable('os.status'),
+    'systemProxy.set': unavailable('systemProxy.set'),
+    'ca.trust.set': unavailable('ca.trust.set'),
+    'ca.regenerate': unavailable('ca.regenerate'),
+    'browser.open': unavailable('browser.open'),
+    'terminal.open': unavailable('terminal.open'),
   };
   const service: ApiService = {
     handlers,

@@ -96,6 +96,10 @@ export async function handleTransferRoutes(req: IncomingMessage, res: ServerResp
       // Headers are gone: cutting the connection is the only way left to say the file is incomplete.
       res.destroy();
     }
+  } else if (pathname === '/api/os' && method === 'GET') {
+    sendJson(res, 200, await call(service, 'os.status', {}));
+  } else if (pathname === '/api/system-proxy' && method === 'POST') {
+    sendJson(res, 200, await call(service, 'systemProxy.set', await readJson(req)));
   } else if (pathname === '/api/import' && method === 'POST') {
     const text = (await readBody(req, MAX_UPLOAD_BYTES)).toString('utf8');
     sendJson(res, 200, await service.importText(text, url.searchParams.get('filename') ?? 'the upload'));
