@@ -6,6 +6,7 @@ import { DialogHost } from './DialogHost.js';
 import { CaHelper } from './features/ca-helper/index.js';
 import { RequestEditor, useEditorOpener } from './features/editor/index.js';
 import { FilterBar } from './features/filter/index.js';
+import { InterceptView } from './features/intercept/index.js';
 import { FlowDetail } from './features/flow-detail/index.js';
 import { FlowControls, FlowList } from './features/flows/index.js';
 import { SettingsView } from './features/settings/index.js';
@@ -14,8 +15,9 @@ import { DropOverlay, ImportButton } from './features/transfer/index.js';
 import { WatchesPanel, WatchesToggle } from './features/watches/index.js';
 import { appStore, useApp, type ThemeChoice, type View } from './store/index.js';
 
-const VIEWS: Array<[View, string]> = [['traffic', 'Traffic'], ['editor', 'Editor'], ['stats', 'Stats'], ['settings', 'Settings'], ['ca', 'CA']];
+const VIEWS: Array<[View, string]> = [['traffic', 'Traffic'], ['intercept', 'Intercept'], ['editor', 'Editor'], ['stats', 'Stats'], ['settings', 'Settings'], ['ca', 'CA']];
 const NEXT_THEME: Record<ThemeChoice, ThemeChoice> = { system: 'light', light: 'dark', dark: 'system' };
+const THEME_NAMES: Record<ThemeChoice, string> = { system: 'as the system', light: 'light', dark: 'dark' };
 
 function ConnectionBanner() {
   const connection = useApp((s) => s.ui.connection);
@@ -106,8 +108,8 @@ export function App() {
         <FilterBar />
         <FlowControls />
         <RequestButtons />
-        <button type="button" className="theme" onClick={() => setTheme(NEXT_THEME[theme])} title="Theme: system, light or dark">
-          {theme === 'system' ? '◐ Auto' : theme === 'light' ? '☀ Light' : '☾ Dark'}
+        <button type="button" className="theme" onClick={() => setTheme(NEXT_THEME[theme])} title={`Theme: ${THEME_NAMES[theme]} (click for ${THEME_NAMES[NEXT_THEME[theme]]})`} aria-label={`Theme: ${THEME_NAMES[theme]}`}>
+          {theme === 'system' ? '◐' : theme === 'light' ? '☀' : '☾'}
         </button>
       </header>
       <ConnectionBanner />
@@ -126,6 +128,7 @@ export function App() {
         {view === 'stats' ? <StatsView /> : null}
         {view === 'settings' ? <SettingsView /> : null}
         {view === 'ca' ? <CaHelper /> : null}
+        {view === 'intercept' ? <InterceptView /> : null}
       </main>
       <DialogHost />
       <DropOverlay />

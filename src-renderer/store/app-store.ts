@@ -22,7 +22,7 @@ import {
 } from './watches.js';
 import { emptyWsWindow, wsFlowOpened, wsGapSkipped, wsLiveMessages, wsPageLoaded, wsResync, type WsWindow } from './ws-window.js';
 
-export type View = 'traffic' | 'editor' | 'stats' | 'settings' | 'ca';
+export type View = 'traffic' | 'intercept' | 'editor' | 'stats' | 'settings' | 'ca';
 export type ThemeChoice = 'system' | 'light' | 'dark';
 /** 'unauthorized': the server refuses this page's token, so reconnecting cannot help. */
 export type Connection = 'connecting' | 'open' | 'closed' | 'unauthorized';

@@ -5,6 +5,7 @@ import { useServices } from '../../components/api-context.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { downloadBase64 } from '../../components/download.js';
 import { useApp } from '../../store/index.js';
+import { TrustStores, useOsStatus } from '../intercept/index.js';
 import { TRUST_GUIDES } from './trust-steps.js';
 
 export function CaHelper() {
@@ -12,6 +13,8 @@ export function CaHelper() {
   const ca = useApp((s) => s.ui.ca);
   const [guide, setGuide] = useState(TRUST_GUIDES[0]!.id);
   const [failure, setFailure] = useState<string | null>(null);
+  const os = useOsStatus();
+  const [confirming, setConfirming] = useState(false);
 
   const download = async (format: CaExportFormat) => {
     try {
@@ -46,7 +49,10 @@ export function CaHelper() {
         <button type="button" onClick={() => void download('p12')}>Download P12</button>
       </div>
       {failure ? <p className="error-text">{failure}</p> : null}
-      <h3>Trust it</h3>
+      <h3>Trusted on this machine</h3>
+      {os.message ? <p className={os.message.error ? 'error-text' : 'ok-text'} role="status" data-testid="trust-message">{os.message.text}</p> : null}
+      <TrustStores os={os} />
+      <h3>Trust it by hand</h3>
       <div className="tabs" role="tablist">
         {TRUST_GUIDES.map((g) => (
           <button type="button" role="tab" key={g.id} aria-selected={g.id === guide} onClick={() => setGuide(g.id)}>{g.name}</button>
@@ -55,6 +61,15 @@ export function CaHelper() {
       <ol className="steps" role="tabpanel">
         {current.steps.map((step) => <li key={step}>{step.replaceAll('{cert}', ca.certPath)}</li>)}
       </ol>
+      <h3>Regenerate</h3>
+      {confirming ? (
+        <div className="banner error" role="alert">
+          A new CA replaces this one after a restart. Every client that trusts this CA must then trust the new one, and you should
+          remove this one from them: it will no longer belong to anything you run.{' '}
+          <button type="button" onClick={() => { setConfirming(false); void os.run(() => api['ca.regenerate']({})); }}>Create a new CA</button>{' '}
+          <button type="button" className="link" onClick={() => setConfirming(false)}>Cancel</button>
+        </div>
+      ) : <button type="button" onClick={() => setConfirming(true)}>Regenerate the CA…</button>}
     </div>
   );
 }

@@ -1,0 +1,3 @@
+export { InterceptView } from './InterceptView.js';
+export { TrustStores } from './TrustStores.js';
+export { useOsStatus } from './use-os-status.js';
