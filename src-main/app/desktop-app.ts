@@ -15,7 +15,8 @@ import { installApplicationMenu } from './menu.js';
 import { createOpenExternal } from './open-external.js';
 import { createSaveDialog } from './save-dialog.js';
 import type { SaveDialog } from '../service/transfer-service.js';
-import { APP_BASE_URL, APP_SCHEME, PRELOAD_PATH, RENDERER_DIR } from './paths.js';
+import { APP_BASE_URL, APP_SCHEME, ICON_PATH, PRELOAD_PATH, RENDERER_DIR } from './paths.js';
+import { installTray } from './tray.js';
 import { APP_SCHEME_PRIVILEGES, createRendererProtocolHandler } from './renderer-protocol.js';
 import { createMainWindow, focusWindow } from './window.js';
 import { loadWindowState, trackWindowState } from './window-state.js';
@@ -95,6 +96,13 @@ export async function runDesktopApp(options: DesktopOptions): Promise<void> {
       mainWindow = win;
     };
     openWindow();
+    disposables.push(installTray({
+      iconPath: ICON_PATH,
+      service: core.service,
+      showWindow: () => (mainWindow && !mainWindow.isDestroyed() ? focusWindow(mainWindow) : openWindow()),
+      quit: () => app.quit(),
+      report: (title, message) => dialog.showErrorBox(title, message),
+    }));
 
     // macOS keeps an app (and here the proxy) running without windows; the Dock icon reopens one.
     const onAllClosed = () => platform !== 'darwin' && app.quit();

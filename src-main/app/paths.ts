@@ -10,3 +10,5 @@ const distRoot = new URL('../../', import.meta.url);
 
 export const RENDERER_DIR = fileURLToPath(new URL('renderer/', distRoot));
 export const PRELOAD_PATH = fileURLToPath(new URL('preload/preload.cjs', distRoot));
+/** The app icon (tray), shipped in assets/ beside dist/. */
+export const ICON_PATH = fileURLToPath(new URL('../assets/icon.png', distRoot));

@@ -248,6 +248,30 @@ export const dialog = {
   }),
 };
 
+export class Tray extends EventEmitter {
+  static instances: Tray[] = [];
+  menu: { template: unknown[] } | null = null;
+  tooltip = '';
+  destroyed = false;
+  constructor(readonly image: unknown) {
+    super();
+    Tray.instances.push(this);
+  }
+  setToolTip(text: string): void {
+    this.tooltip = text;
+  }
+  setContextMenu(menu: { template: unknown[] }): void {
+    this.menu = menu;
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+}
+
+export const nativeImage = {
+  createFromPath: (file: string) => ({ file, resize: (size: { width: number; height: number }) => ({ file, size }) }),
+};
+
 export const Menu = {
   applied: null as null | { template: unknown[] },
   buildFromTemplate(template: unknown[]): { template: unknown[] } {
@@ -292,11 +316,12 @@ export function resetElectronFake(): void {
   dialog.showSaveDialog.mockClear();
   dialog.nextSavePath = null;
   Menu.applied = null;
+  Tray.instances = [];
   screen.workAreas = [{ x: 0, y: 0, width: 1920, height: 1080 }];
   session.defaultSession.webRequest.onHeadersReceived.mockClear();
   session.defaultSession.setPermissionRequestHandler.mockClear();
 }
 
 export default {
-  app, BrowserWindow, contextBridge, dialog, ipcMain, ipcRenderer, Menu, protocol, screen, session, shell,
+  app, BrowserWindow, contextBridge, dialog, ipcMain, ipcRenderer, Menu, nativeImage, protocol, screen, session, shell, Tray,
 };

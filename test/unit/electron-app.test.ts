@@ -88,6 +88,8 @@ describe('the desktop app', () => {
     await run(async () => core);
     app.quit();
     app.quit();
+    // The service is disposed first (it may put the OS proxy back), then the runtime is stopped.
+    await flush();
     expect(stop).toHaveBeenCalledTimes(1);
     expect(app.quitCount).toBe(0);
     expect(core.service.dispose).toHaveBeenCalledTimes(1);
@@ -153,6 +155,7 @@ describe('the desktop app', () => {
     const linux = fakeCore();
     await run(async () => linux.core, 'linux');
     BrowserWindow.instances[0]!.close();
+    await flush();
     expect(linux.stop).toHaveBeenCalledTimes(1);
 
     resetElectronFake();
