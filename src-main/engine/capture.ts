@@ -380,7 +380,10 @@ export class Capture implements StepHooks {
       clientIp: failure.remoteIpAddress ?? null,
       clientPort: failure.remotePort ?? null,
       host,
-      message: `The client ${why}${host ? ` for ${host}` : ''}. It probably does not trust the Flowscope CA: install it on that client.`,
+      message: failure.failureCause === 'cert-rejected'
+        ? `The client ${why}${host ? ` for ${host}` : ''}. It does not trust the Flowscope CA: install it on that client.`
+        // Browsers also close spare connections they opened ahead of time, right after the handshake.
+        : `The client ${why}${host ? ` for ${host}` : ''}. If this repeats, it probably does not trust the Flowscope CA: install it on that client.`,
     });
   }
 
