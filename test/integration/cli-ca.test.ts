@@ -1,29 +1,19 @@
 /** `flowscope ca`, `ca export` and `ca regenerate` as a person runs them. */
-import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { once } from 'node:events';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lockDataDir } from '../../src-main/service/runtime-file.js';
+import { runCli } from './cli-process.js';
 import { tempDir } from './harness.js';
 
-const bin = path.resolve('bin/flowscope.js');
 const dirs: string[] = [];
 
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stdout, stderr };
-}
+const run = (args: string[]) => runCli(args);
 
 describe('flowscope ca', () => {
   it('reports, exports and regenerates the CA', async () => {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpOrigin, type HttpOrigin } from '../fixtures/index.js';
 import { requestViaProxy } from '../fixtures/proxy-clients.js';
+import { runCli } from './cli-process.js';
 import { tempDir, waitFor } from './harness.js';
 
 const bin = path.resolve('bin/flowscope.js');
@@ -27,16 +28,7 @@ afterAll(async () => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stdout, stderr };
-}
+const run = (args: string[]) => runCli(args, children);
 
 const basic = (credentials: string) => ({ 'Proxy-Authorization': `Basic ${Buffer.from(credentials).toString('base64')}` });
 

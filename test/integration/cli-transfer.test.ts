@@ -11,6 +11,7 @@ import type { Har } from 'har-format';
 import { startHttpOrigin, type HttpOrigin } from '../fixtures/index.js';
 import { requestViaProxy } from '../fixtures/proxy-clients.js';
 import { validateHar } from '../helpers/har-schema.js';
+import { runCli } from './cli-process.js';
 import { tempDir, waitFor } from './harness.js';
 
 const bin = path.resolve('bin/flowscope.js');
@@ -29,17 +30,7 @@ afterAll(async () => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs the CLI without blocking this process (the origins answering it live here). */
-async function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stdout, stderr };
-}
+const run = (args: string[]) => runCli(args, children);
 
 async function serve(dataDir: string): Promise<{ child: ChildProcess; proxyUrl: string }> {
   const child = spawn(process.execPath, [bin, 'serve', '--proxy-port', '0', '--ui-port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
