@@ -34,11 +34,13 @@ export function proxyLabel(proxyUrl: string): string {
   }
 }
 
+/** mockttp has parsed the destination already: no URL parsing per request. */
 function hostOf(req: PolicyRequest): string {
+  if (req.destination?.hostname) return req.destination.hostname;
   try {
     return new URL(req.url).hostname;
   } catch {
-    return req.destination?.hostname ?? '';
+    return '';
   }
 }
 
@@ -67,7 +69,17 @@ function refusalOf(policy: TrafficPolicy, req: PolicyRequest, proxyAuthApplies: 
     if (refusal) return refusal;
   }
   dropProxyCredentials(req);
-  const facts = { method: req.method ?? 'GET', url: req.url, host: hostOf(req), headers: rawHeaderPairs(req) };
+  if (!policy.hasBlockRules) return policy.bodyTooLarge(req.headers['content-length']);
+  let headers: Array<[string, string]> | null = null;
+  const facts = {
+    method: req.method ?? 'GET',
+    url: req.url,
+    host: hostOf(req),
+    // Only header rules read them: most requests are never paired up.
+    get headers() {
+      return (headers ??= rawHeaderPairs(req));
+    },
+  };
   return policy.block(facts) ?? policy.bodyTooLarge(req.headers['content-length']);
 }
 
