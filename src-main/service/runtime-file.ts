@@ -64,16 +64,33 @@ export class DataDirInUseError extends Error {
   }
 }
 
+/** Locks this process holds (a second runtime in the same process must not take the first one's). */
+const heldHere = new Set<string>();
+
+function readOwnRuntimeFile(dataDir: string): RuntimeInfo | null {
+  try {
+    return JSON.parse(readFileSync(runtimeFilePath(dataDir), 'utf8')) as RuntimeInfo;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Takes proxy.lock in the data directory (created exclusively, so two starts at the same moment
  * cannot both win); a lock left by a process that no longer runs is taken over. Returns the release.
  */
 export function lockDataDir(dataDir: string): () => void {
-  const file = path.join(dataDir, 'proxy.lock');
+  const file = path.resolve(dataDir, 'proxy.lock');
+  // The file holds our pid when this very process holds the lock: that is in use, not stale.
+  if (heldHere.has(file)) throw new DataDirInUseError(dataDir, process.pid, readOwnRuntimeFile(dataDir)?.proxyUrl ?? null);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(file, String(process.pid), { flag: 'wx', mode: 0o600 });
-      return () => rmSync(file, { force: true });
+      heldHere.add(file);
+      return () => {
+        heldHere.delete(file);
+        rmSync(file, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number(readFileSync(file, 'utf8'));
