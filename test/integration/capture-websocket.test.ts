@@ -80,6 +80,26 @@ describe.each([
   });
 });
 
+describe('a close the client starts', () => {
+  it('is recorded with its code, reason and direction', async () => {
+    const ws = await webSocketViaProxy(proxy.proxyUrl, `${wsOrigin.url}/bye`, proxy.ca);
+    ws.send('hi');
+    await nextMessage(ws);
+    ws.close(1000, 'done');
+    await once(ws, 'close');
+    const flowId = await waitFor(() => {
+      proxy.runtime.store.flush();
+      return proxy.runtime.store.pageSummaries({ limit: 20 }).items.find((s) => s.path === '/bye')?.id;
+    }, 'the /bye flow');
+    const messages = await waitFor(() => {
+      proxy.runtime.store.flush();
+      const all = proxy.runtime.store.getWsMessages(flowId, { limit: 10 });
+      return all.some((m) => m.type === 'close') ? all : undefined;
+    }, 'the close in the store');
+    expect(messages.at(-1)).toMatchObject({ direction: 'client-to-server', type: 'close', closeCode: 1000, closeReason: 'done' });
+  });
+});
+
 describe('a server that speaks first', () => {
   it('keeps the messages it sends in the same read as its 101', async () => {
     const server = createServer();
