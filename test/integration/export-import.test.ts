@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Har } from 'har-format';
@@ -49,7 +50,13 @@ beforeAll(async () => {
   ws.send(Buffer.from([0, 1, 2, 255]));
   await new Promise((resolve) => ws.once('message', resolve));
   ws.close(1000, 'done');
-  await waitFor(async () => (await proxy.flows(5)).find((f) => f.kind === 'websocket' && f.endedAt !== null), 'the WebSocket flow to close');
+  await once(ws, 'close');
+  // The close frame is reported around the end of the flow: wait until it is stored too.
+  await waitFor(() => {
+    proxy.runtime.store.flush();
+    const socket = proxy.runtime.store.pageSummaries({ limit: 10 }).items.find((f) => f.kind === 'websocket');
+    return socket && proxy.runtime.store.getFlow(socket.id)?.endedAt && proxy.runtime.store.getWsMessages(socket.id, { limit: 10 }).length === 5;
+  }, 'the WebSocket flow to close with its close frame');
   capturedIds = (await proxy.flows(5)).map((f) => f.id).reverse();
 });
 
@@ -77,6 +84,7 @@ describe('HAR export', () => {
     expect(echo!.request.queryString).toEqual([{ name: 'q', value: '1' }]);
     expect(JSON.parse(gzip!.response.content.text!)).toBeTruthy();
     expect(bytes!.response.content).toMatchObject({ encoding: 'base64', size: 300 });
+    expect((ws!._webSocketMessages as unknown[]).length).toBe(5);
     expect((ws!._webSocketMessages as unknown[]).slice(0, 4)).toEqual([
       expect.objectContaining({ type: 'send', opcode: 1, data: 'hello socket' }),
       expect.objectContaining({ type: 'receive', opcode: 1, data: 'hello socket' }),
