@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = path.join(ROOT, 'bin', 'flowscope.js');
@@ -94,4 +94,39 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 /** Monaco draws spaces as no-break spaces; tests compare ordinary text. */
 export async function codeViewText(page: Page): Promise<string> {
   return (await page.locator('.code-view .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
+}
+
+export interface UiPage {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught page errors and CSP refusals seen so far: a test ends by expecting none. */
+  pageErrors: string[];
+}
+
+/**
+ * A fresh context and page on the served UI, the way every UI test starts: light theme, no
+ * animations, a 10 s step timeout, and page errors collected.
+ */
+export async function openUi(
+  browser: Browser,
+  serve: ServeProcess,
+  options: { width?: number; height?: number; downloads?: boolean; clipboard?: boolean } = {},
+): Promise<UiPage> {
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 1400, height: options.height ?? 860 },
+    colorScheme: 'light',
+    reducedMotion: 'reduce',
+    ...(options.downloads && { acceptDownloads: true }),
+  });
+  if (options.clipboard) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: serve.uiOrigin });
+  const page = await context.newPage();
+  // Fail a step well inside the test's own timeout, with Playwright's description of what was awaited.
+  page.setDefaultTimeout(10_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/.test(message.text())) pageErrors.push(message.text());
+  });
+  await page.goto(serve.uiUrl);
+  return { context, page, pageErrors };
 }

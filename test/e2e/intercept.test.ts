@@ -5,7 +5,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, launchChromium, screenshot, startServe, tempDataDir, type ServeProcess } from './harness.js';
+import { assertBuilt, launchChromium, screenshot, startServe, tempDataDir, type ServeProcess, openUi } from './harness.js';
 
 describe('intercept and trust in the browser', () => {
   const data = tempDataDir();
@@ -13,14 +13,12 @@ describe('intercept and trust in the browser', () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     assertBuilt();
     [serve, browser] = await Promise.all([startServe(data.dir), launchChromium()]);
-    context = await browser.newContext({ viewport: { width: 1400, height: 860 }, colorScheme: 'light' });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    await page.goto(serve.uiUrl);
+    ({ context, page, pageErrors } = await openUi(browser, serve));
   }, 60_000);
 
   afterAll(async () => {
@@ -49,5 +47,6 @@ describe('intercept and trust in the browser', () => {
     await screenshot(page, 'ca-trust-and-regenerate');
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('button', { name: 'Regenerate the CA…' }).waitFor();
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenOnLoopback, type OriginServer } from '../fixtures/listen.js';
 import { requestViaProxy } from '../fixtures/proxy-clients.js';
-import { assertBuilt, launchChromium, screenshot, startServe, tempDataDir, type ServeProcess } from './harness.js';
+import { assertBuilt, launchChromium, screenshot, startServe, tempDataDir, type ServeProcess, openUi } from './harness.js';
 
 const rows = (page: Page) => page.locator('.flow-scroll .flow-row');
 const row = (page: Page, path: string) => rows(page).filter({ has: page.locator('.path', { hasText: path }) });
@@ -22,7 +22,7 @@ describe('policy settings in the browser', () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   const get = (path: string, headers?: Record<string, string>) => requestViaProxy(serve.proxyUrl, `${origin.url}${path}`, { headers });
   const save = () => page.getByRole('button', { name: 'Save', exact: true }).click();
   const saved = () => page.getByTestId('settings-saved');
@@ -34,11 +34,7 @@ describe('policy settings in the browser', () => {
       res.end(JSON.stringify({ path: req.url }));
     });
     [serve, origin, browser] = await Promise.all([startServe(data.dir), listenOnLoopback(server, 'http'), launchChromium()]);
-    context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'light', reducedMotion: 'reduce' });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(serve.uiUrl);
+    ({ context, page, pageErrors } = await openUi(browser, serve, { height: 900 }));
     await get('/openai/deployments/gpt/chat/completions');
     await get('/mcp');
     await get('/page.html');

@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refusedPort, sha256, startHttpOrigin, type HttpOrigin } from '../fixtures/index.js';
 import { requestViaProxy } from '../fixtures/proxy-clients.js';
-import { assertBuilt, codeViewText, launchChromium, screenshot, startServe, tempDataDir, type ServeProcess } from './harness.js';
+import { assertBuilt, codeViewText, launchChromium, screenshot, startServe, tempDataDir, type ServeProcess, openUi } from './harness.js';
 
 const rows = (page: Page) => page.locator('.flow-scroll .flow-row');
 const row = (page: Page, text: string) => rows(page).filter({ has: page.locator('.path', { hasText: text }) });
@@ -31,7 +31,7 @@ describe('replay, export and import in the browser', () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   const menu = () => page.getByRole('menu');
   async function openMenu(text: string, { captured = true } = {}): Promise<void> {
@@ -42,15 +42,7 @@ describe('replay, export and import in the browser', () => {
   beforeAll(async () => {
     assertBuilt();
     [serve, origin, staging, browser] = await Promise.all([startServe(data.dir), startHttpOrigin(), startHttpOrigin(), launchChromium()]);
-    context = await browser.newContext({ viewport: { width: 1400, height: 860 }, colorScheme: 'light', acceptDownloads: true, reducedMotion: 'reduce' });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: serve.uiOrigin });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && /Content Security Policy|Refused to/.test(message.text())) pageErrors.push(message.text());
-    });
-    await page.goto(serve.uiUrl);
+    ({ context, page, pageErrors } = await openUi(browser, serve, { downloads: true, clipboard: true }));
     // Node's client would name the proxy in Host: name the origin, as a browser does.
     await requestViaProxy(serve.proxyUrl, `${origin.url}/hello?lang=en&n=1`, { headers: { Host: new URL(origin.url).host } });
     await requestViaProxy(serve.proxyUrl, `${origin.url}/echo`, {

@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpOrigin, startWsOrigin, type HttpOrigin, type WsOrigin } from '../fixtures/index.js';
 import { requestViaProxy, webSocketViaProxy } from '../fixtures/proxy-clients.js';
-import { assertBuilt, codeViewText, launchChromium, screenshot, startServe, tempDataDir, type ServeProcess } from './harness.js';
+import { assertBuilt, codeViewText, launchChromium, screenshot, startServe, tempDataDir, type ServeProcess, openUi } from './harness.js';
 
 const rows = (page: Page) => page.locator('.flow-scroll .flow-row');
 const row = (page: Page, path: string) => rows(page).filter({ has: page.locator('.path', { hasText: path }) });
@@ -20,20 +20,12 @@ describe('traffic UI in the browser', () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     assertBuilt();
     [serve, origin, wsOrigin, browser] = await Promise.all([startServe(data.dir), startHttpOrigin(), startWsOrigin(), launchChromium()]);
-    context = await browser.newContext({ viewport: { width: 1400, height: 860 }, colorScheme: 'light' });
-    page = await context.newPage();
-    // Fail a step well inside the test's own timeout, with Playwright's description of what was awaited.
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && /Content Security Policy|Refused to/.test(message.text())) pageErrors.push(message.text());
-    });
-    await page.goto(serve.uiUrl);
+    ({ context, page, pageErrors } = await openUi(browser, serve));
   }, 60_000);
 
   afterAll(async () => {

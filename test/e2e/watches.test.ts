@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenOnLoopback, type OriginServer } from '../fixtures/listen.js';
 import { requestViaProxy } from '../fixtures/proxy-clients.js';
-import { assertBuilt, launchChromium, screenshot, startServe, tempDataDir, type ServeProcess } from './harness.js';
+import { assertBuilt, launchChromium, screenshot, startServe, tempDataDir, type ServeProcess, openUi } from './harness.js';
 
 const MASTER = '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360\nrendition-360p-low-bitrate.m3u8\n#EXT-X-STREAM-INF:BANDWIDTH=2400000,RESOLUTION=1280x720\nchunks_720.m3u8\n';
 const MEDIA = '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:6\n#EXTINF:6.0,\nseg1.ts\n#EXTINF:6.0,\nseg2.ts\n#EXT-X-ENDLIST\n';
@@ -45,21 +45,13 @@ describe('watches, policy settings and traffic badges in the browser', () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   const get = (path: string, headers?: Record<string, string>) => requestViaProxy(serve.proxyUrl, `${origin.url}${path}`, { headers });
 
   beforeAll(async () => {
     assertBuilt();
     [serve, origin, browser] = await Promise.all([startServe(data.dir), startHlsOrigin(), launchChromium()]);
-    context = await browser.newContext({ viewport: { width: 1500, height: 900 }, colorScheme: 'light', acceptDownloads: true, reducedMotion: 'reduce' });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: serve.uiOrigin });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && /Content Security Policy|Refused to/.test(message.text())) pageErrors.push(message.text());
-    });
-    await page.goto(serve.uiUrl);
+    ({ context, page, pageErrors } = await openUi(browser, serve, { width: 1500, height: 900, downloads: true, clipboard: true }));
   }, 60_000);
 
   afterAll(async () => {
@@ -156,5 +148,6 @@ describe('watches, policy settings and traffic badges in the browser', () => {
     expect(await row(page, '/hls/seg1.ts').locator('.badge').count()).toBe(0);
     await llm.click();
     await page.getByTestId('flow-policy').getByText('LLM traffic').waitFor();
+    expect(pageErrors).toEqual([]);
   });
 });
