@@ -5,14 +5,6 @@ export class Semaphore {
 
   constructor(readonly limit: number) {}
 
-  get inUse(): number {
-    return this.active;
-  }
-
-  get queued(): number {
-    return this.waiting.length;
-  }
-
   /** Resolves with the release function once a place is free; call it exactly once. */
   acquire(): Promise<() => void> {
     return new Promise((resolve) => {

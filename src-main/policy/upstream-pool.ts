@@ -41,10 +41,6 @@ export class UpstreamPool {
     });
   }
 
-  get size(): number {
-    return this.members.length;
-  }
-
   /** The proxy for the next request: the next usable one in rotation. Rejects when none is usable. */
   async choose(): Promise<string> {
     for (const member of this.order()) {
