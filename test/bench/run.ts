@@ -6,7 +6,8 @@
  * BENCH_SECONDS (default 5) is the length of each measurement, BENCH_SOAK (default 200000) the
  * number of requests in the soak. BENCH_ONLY=PART runs only what PART names: capture scenarios
  * whose name contains it, the soak ('soak'), the traffic policy ('policy'), the store queries
- * ('store'), the UI ('ui') or the export of 100,000 flows ('export').
+ * ('store'), the UI ('ui') or the export of 100,000 flows ('export'). BENCH_VERBOSE=1 prints every
+ * round, not only the medians.
  * Exits 0 when numbers miss their targets (a benchmark informs); non-zero only when the bench
  * itself broke.
  */
@@ -25,15 +26,15 @@ import {
   type HttpOrigin,
   type WsOrigin,
 } from '../fixtures/index.js';
-import { runLoad, type LoadResult } from './load.js';
+import { measureScenario, mib, printResult, TABLE_HEADER } from './capture-rounds.js';
+import { runLoad } from './load.js';
 import type { ChildCommand, ChildReport } from './proxy-child.js';
-import { SCENARIOS, SOAK_SCENARIO, type Origins, type Scenario, type Target } from './scenarios.js';
+import { SCENARIOS, SOAK_SCENARIO, type Origins, type Target } from './scenarios.js';
 import { benchExport } from './export-bench.js';
 import { benchPolicy } from './policy-bench.js';
 import { benchStoreQueries } from './store-queries.js';
 import { benchUi } from './ui-bench.js';
 
-const RATIO_TARGET = 0.85;
 const SOAK_RSS_TARGET_MIB = 300;
 const MIB = 1024 * 1024;
 const CHILD_SCRIPT = fileURLToPath(new URL('./proxy-child.js', import.meta.url));
@@ -68,9 +69,9 @@ class ProxyChild {
   }
 
   /** Peak RSS and CPU time used since the previous call. */
-  async sample(): Promise<{ peakRssBytes: number; cpuMicros: number }> {
-    const report = await this.request({ type: 'sample' }, 'rss');
-    return { peakRssBytes: report.peakRssBytes, cpuMicros: report.cpuMicros };
+  async sample(): Promise<{ peakRssBytes: number; cpuMicros: number; mainThreadCpuMicros: number | null }> {
+    const { peakRssBytes, cpuMicros, mainThreadCpuMicros } = await this.request({ type: 'sample' }, 'rss');
+    return { peakRssBytes, cpuMicros, mainThreadCpuMicros };
   }
 
   async stop(): Promise<{ peakRssBytes: number; flows: number | null; dropped: Record<string, number> | null }> {
@@ -126,35 +127,6 @@ function envNumber(name: string, fallback: number): number {
   return value;
 }
 
-const COLUMNS = [
-  { title: 'Scenario', width: 34, left: true },
-  { title: 'Target', width: 10, left: true },
-  { title: 'Throughput', width: 14 },
-  { title: 'p50 ms', width: 8 },
-  { title: 'p99 ms', width: 8 },
-  { title: 'Errors', width: 7 },
-  { title: 'Peak RSS', width: 10 },
-  { title: 'CPU µs/op', width: 10 },
-];
-
-function row(cells: string[]): string {
-  return COLUMNS.map((column, i) => (column.left ? (cells[i] ?? '').padEnd(column.width) : (cells[i] ?? '').padStart(column.width))).join(' ');
-}
-
-const mib = (bytes: number) => `${(bytes / MIB).toFixed(0)} MiB`;
-const ms = (value: number) => (Number.isNaN(value) ? '-' : value.toFixed(1));
-
-function printResult(label: string, target: string, unit: string, result: LoadResult, rssBytes: number | null, cpuPerOp: number | null = null): void {
-  const rate = `${Math.round(result.opsPerSecond).toLocaleString('en-US')} ${unit}`;
-  const cpu = cpuPerOp === null ? '-' : cpuPerOp.toFixed(0);
-  console.log(row([label, target, rate, ms(result.p50Ms), ms(result.p99Ms), String(result.errors), rssBytes === null ? '-' : mib(rssBytes), cpu]));
-  if (result.firstError) console.log(`    first error: ${result.firstError}`);
-}
-
-function flowsExpected(scenario: Scenario, result: LoadResult): number {
-  return scenario.flowPer === 'connection' ? result.workers : result.sent;
-}
-
 function printFlowCheck(stored: number | null, expected: number, errors: number, dropped: Record<string, number> | null): void {
   if (dropped) {
     const parts = Object.entries(dropped).map(([kind, n]) => `${n} ${kind}`).join(', ');
@@ -197,6 +169,7 @@ async function main(): Promise<number> {
 
   // BENCH_ONLY=websocket (a part of a scenario's name) measures just the matching scenarios.
   const only = process.env.BENCH_ONLY?.toLowerCase();
+  const verbose = process.env.BENCH_VERBOSE === '1';
   const scenarios = SCENARIOS.filter((s) => !only || s.name.toLowerCase().includes(only));
   const soakSelected = !only || `soak ${SOAK_SCENARIO.name}`.toLowerCase().includes(only);
   const policySelected = !only || 'traffic policy'.includes(only);
@@ -237,50 +210,13 @@ async function main(): Promise<number> {
     ];
 
     console.log(`Flowscope benchmark: median of ${rounds} rounds of ${seconds} s per target, closed-loop workers, all on 127.0.0.1\n`);
-    console.log(row(COLUMNS.map((column) => column.title)));
+    console.log(TABLE_HEADER);
     let expectedFlows = 0;
     let flowscopeErrors = 0;
     for (const scenario of scenarios) {
-      const label = `${scenario.name} c=${scenario.concurrency}`;
-      // Rounds alternate the order of the targets, so drift of the machine over the run (5-20%
-      // here) does not favour one; each target's median round is what is reported and compared.
-      const results = new Map<string, Array<{ result: LoadResult; rss: number | null; cpuPerOp: number | null }>>();
-      for (let round = 0; round < rounds; round++) {
-        const order = round % 2 === 0 ? targets : [...targets].reverse();
-        for (const { target, child } of order) {
-          if (child) await child.sample(); // start this run's RSS and CPU window
-          const result = await runLoad({
-            concurrency: scenario.concurrency,
-            durationMs: seconds * 1000,
-            createWorker: () => scenario.createWorker(target, origins),
-          });
-          const usage = child ? await child.sample() : null;
-          const cpuPerOp = usage ? usage.cpuMicros / Math.max(1, result.sent) : null;
-          results.set(target.name, [...(results.get(target.name) ?? []), { result, rss: usage?.peakRssBytes ?? null, cpuPerOp }]);
-          if (target.name === 'flowscope') {
-            expectedFlows += flowsExpected(scenario, result);
-            flowscopeErrors += result.errors;
-          }
-        }
-      }
-      const rates = new Map<string, number>();
-      const cpuPerOp = new Map<string, number>();
-      for (const { target } of targets) {
-        const runs = [...results.get(target.name)!].sort((a, b) => a.result.opsPerSecond - b.result.opsPerSecond);
-        const median = runs[Math.floor(runs.length / 2)]!;
-        const peakRss = runs.some((r) => r.rss !== null) ? Math.max(...runs.map((r) => r.rss ?? 0)) : null;
-        printResult(label, target.name, scenario.unit, median.result, peakRss, median.cpuPerOp);
-        rates.set(target.name, median.result.opsPerSecond);
-        if (median.cpuPerOp !== null) cpuPerOp.set(target.name, median.cpuPerOp);
-      }
-      const ratio = (rates.get('flowscope') ?? 0) / (rates.get('mockttp') ?? NaN);
-      // CPU per operation is steadier than throughput on a shared 2-core machine, where the load
-      // generator, the origin and the proxy compete for the same cores.
-      const cpuRatio = (cpuPerOp.get('flowscope') ?? NaN) / (cpuPerOp.get('mockttp') ?? NaN);
-      console.log(
-        `  -> flowscope / mockttp = ${ratio.toFixed(2)}  ${ratio >= RATIO_TARGET ? 'OK' : `BELOW TARGET (${RATIO_TARGET})`}` +
-          `;  proxy CPU per op: ${cpuRatio.toFixed(2)}x mockttp's\n`,
-      );
+      const measured = await measureScenario(scenario, targets, origins, { rounds, seconds, verbose });
+      expectedFlows += measured.flowscopeFlows;
+      flowscopeErrors += measured.flowscopeErrors;
     }
 
     if (policySelected) {
@@ -309,11 +245,11 @@ async function main(): Promise<number> {
       createWorker: () => SOAK_SCENARIO.createWorker(soakTarget, origins),
     });
     const soakEnd = await soakChild.stop();
-    console.log(row(COLUMNS.map((column) => column.title)));
+    console.log(TABLE_HEADER);
     printResult('Soak HTTP GET 1 KB', 'flowscope', SOAK_SCENARIO.unit, soak, soakEnd.peakRssBytes);
     const withinRss = soakEnd.peakRssBytes <= SOAK_RSS_TARGET_MIB * MIB;
     console.log(`  -> peak RSS ${mib(soakEnd.peakRssBytes)} vs target ${SOAK_RSS_TARGET_MIB} MiB: ${withinRss ? 'OK' : 'ABOVE TARGET'}`);
-    printFlowCheck(soakEnd.flows, flowsExpected(SOAK_SCENARIO, soak), soak.errors, soakEnd.dropped);
+    printFlowCheck(soakEnd.flows, soak.sent, soak.errors, soakEnd.dropped);
     await printStoreBenches(only);
     return 0;
   } catch (error) {
