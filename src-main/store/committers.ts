@@ -5,13 +5,14 @@
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { RejectedCounts, WireItem } from './batch-commit.js';
+import { decodeBatch, type WireBatch } from './wire-batch.js';
 import { workerScript } from './worker-script.js';
 
 export type CommitOutcome = { ok: true; rejected: RejectedCounts } | { ok: false; error: { code?: string; message: string } };
 
 export interface Committer {
-  /** Starts committing `items`; `done` is called once, possibly before submit returns. */
-  submit(items: WireItem[], transfer: ArrayBuffer[], done: (outcome: CommitOutcome) => void): void;
+  /** Starts committing `batch`; `done` is called once, possibly before submit returns. */
+  submit(batch: WireBatch, done: (outcome: CommitOutcome) => void): void;
   /** Blocks until the batch in flight, if any, has called done. */
   waitIdle(): void;
   close(): void;
@@ -25,10 +26,10 @@ export function errorInfo(err: unknown): { code?: string; message: string } {
 export class InlineCommitter implements Committer {
   constructor(private readonly commit: (items: WireItem[]) => RejectedCounts) {}
 
-  submit(items: WireItem[], _transfer: ArrayBuffer[], done: (outcome: CommitOutcome) => void): void {
+  submit(batch: WireBatch, done: (outcome: CommitOutcome) => void): void {
     let outcome: CommitOutcome;
     try {
-      outcome = { ok: true, rejected: this.commit(items) };
+      outcome = { ok: true, rejected: this.commit(decodeBatch(batch)) };
     } catch (err) {
       outcome = { ok: false, error: errorInfo(err) };
     }
@@ -77,15 +78,16 @@ export class WorkerCommitter implements Committer {
     return new WorkerCommitter(worker, port1, signal, fallback);
   }
 
-  submit(items: WireItem[], transfer: ArrayBuffer[], done: (outcome: CommitOutcome) => void): void {
+  submit(batch: WireBatch, done: (outcome: CommitOutcome) => void): void {
     if (this.failed) {
-      this.fallback.submit(items, transfer, done);
+      this.fallback.submit(batch, done);
       return;
     }
     this.pending = { seq: ++this.seq, done };
     // While a batch is out, its ack keeps the process alive (someone may await committed()).
     this.acks.ref();
-    this.worker.postMessage({ type: 'batch', seq: this.seq, items }, transfer);
+    // The body buffer is the batch's own (a retry encodes a new one): transferred, not copied.
+    this.worker.postMessage({ type: 'batch', seq: this.seq, batch }, batch.bytes.byteLength > 0 ? [batch.bytes.buffer as ArrayBuffer] : []);
   }
 
   waitIdle(): void {

@@ -1,9 +1,10 @@
 /** The store's writer thread: commits the batches the main thread's queue sends, in order. */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { batchCommitter, type WireItem } from './batch-commit.js';
+import { batchCommitter } from './batch-commit.js';
 import { errorInfo, type Ack } from './committers.js';
 import { openDatabase } from './database.js';
 import { prepareWriteStatements } from './statements.js';
+import { decodeBatch, type WireBatch } from './wire-batch.js';
 
 const { file, signal, acks } = workerData as { file: string; signal: Int32Array; acks: MessagePort };
 const db = openDatabase(file);
@@ -15,7 +16,7 @@ function answer(ack: Ack): void {
   Atomics.notify(signal, 0);
 }
 
-parentPort!.on('message', (message: { type: 'batch'; seq: number; items: WireItem[] } | { type: 'close'; seq: number }) => {
+parentPort!.on('message', (message: { type: 'batch'; seq: number; batch: WireBatch } | { type: 'close'; seq: number }) => {
   if (message.type === 'close') {
     db.close();
     answer({ seq: message.seq, outcome: { ok: true, rejected: { flows: 0, messages: 0, events: 0 } } });
@@ -23,7 +24,7 @@ parentPort!.on('message', (message: { type: 'batch'; seq: number; items: WireIte
     return;
   }
   try {
-    answer({ seq: message.seq, outcome: { ok: true, rejected: commit(message.items) } });
+    answer({ seq: message.seq, outcome: { ok: true, rejected: commit(decodeBatch(message.batch)) } });
   } catch (err) {
     answer({ seq: message.seq, outcome: { ok: false, error: errorInfo(err) } });
   }

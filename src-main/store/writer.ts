@@ -1,11 +1,9 @@
 import { ApiError } from '../../src-shared/api/errors.js';
 import type { ConnectionEvent, Flow, WsMessage } from '../../src-shared/model/flow.js';
-import type { WireBody, WireItem } from './batch-commit.js';
 import type { PreparedBody } from './body-codec.js';
 import type { CommitOutcome, Committer } from './committers.js';
 import { ChunkBuilder } from './message-chunks.js';
-import { flowToRow, type FlowRow } from './rows.js';
-import { flowRowValues } from './statements.js';
+import { BatchEncoder } from './wire-batch.js';
 import { describeWriteError, type WriteError } from './write-errors.js';
 
 export interface WriterOptions {
@@ -27,11 +25,16 @@ export interface DroppedCounts {
   events: number;
 }
 
-/** The row is built at enqueue time: what is written is the flow as it was when enqueued. */
+/**
+ * The flow is serialised at enqueue time (see wire-batch.ts): what is written is the flow as it
+ * was when enqueued, and the queue holds one string per flow rather than its objects, which the
+ * garbage collector would copy on every scavenge while they wait.
+ */
 type FlowItem = {
   kind: 'flow';
   bytes: number;
-  row: FlowRow;
+  flowJson: string;
+  dropped: { request: boolean; response: boolean };
   request: PreparedBody | undefined;
   response: PreparedBody | undefined;
 };
@@ -54,32 +57,17 @@ const CHUNK_BYTES = 64 * 1024;
 const RETRY_INTERVAL_MS = 500;
 const EMPTY = new Uint8Array(0);
 
-/**
- * A copy of the bytes in a buffer of its own, which can be transferred to the writer thread.
- * (Transferring the original could detach memory that ws or a pooled Buffer still uses, and
- * structured clone would copy the whole pool or socket buffer behind a small view.)
- */
-function ownCopy(bytes: Uint8Array, transfer: ArrayBuffer[]): Uint8Array {
-  if (bytes.byteLength === 0) return EMPTY;
-  const copy = new Uint8Array(bytes);
-  transfer.push(copy.buffer);
-  return copy;
-}
-
-function wireBody(body: PreparedBody | undefined, transfer: ArrayBuffer[]): WireBody | null {
-  return body && body.data.length > 0 ? { storage: body.storage, data: ownCopy(body.data, transfer) } : null;
-}
-
-function toWire(item: QueueItem, transfer: ArrayBuffer[]): WireItem {
+function addToBatch(encoder: BatchEncoder, item: QueueItem): void {
   if (item.kind === 'flow') {
-    return { kind: 'flow', id: item.row.id, values: flowRowValues(item.row), request: wireBody(item.request, transfer), response: wireBody(item.response, transfer) };
-  }
-  if (item.kind === 'messages') {
+    const body = (b: PreparedBody | undefined) => (b && b.data.length > 0 ? { storage: b.storage, data: b.data } : null);
+    encoder.addFlow(item.flowJson, item.dropped, body(item.request), body(item.response));
+  } else if (item.kind === 'messages') {
     const { chunk } = item;
-    return { kind: 'messages', flowId: chunk.flowId, firstSeq: chunk.firstSeq, lastSeq: chunk.lastSeq, count: chunk.count, data: chunk.view() };
+    encoder.addMessages(chunk.flowId, chunk.firstSeq, chunk.lastSeq, chunk.count, chunk.view());
+  } else {
+    const e = item.event;
+    encoder.addEvent({ time: e.time, type: e.type, clientIp: e.clientIp ?? null, clientPort: e.clientPort ?? null, host: e.host ?? null, message: e.message });
   }
-  const e = item.event;
-  return { kind: 'event', time: e.time, type: e.type, clientIp: e.clientIp ?? null, clientPort: e.clientPort ?? null, host: e.host ?? null, message: e.message };
 }
 
 /**
@@ -141,10 +129,10 @@ export class WriteQueue {
     const response = admit(bodies?.response);
     const requestDropped = bodies?.request !== undefined && request === undefined;
     const responseDropped = bodies?.response !== undefined && response === undefined;
-    const row = flowToRow(flow, requestDropped, responseDropped);
     this.dropped.bodies += Number(requestDropped) + Number(responseDropped);
     const bytes = (request?.data.length ?? 0) + (response?.data.length ?? 0);
-    this.push({ kind: 'flow', bytes, row, request, response });
+    const dropped = { request: requestDropped, response: responseDropped };
+    this.push({ kind: 'flow', bytes, flowJson: JSON.stringify(flow), dropped, request, response });
   }
 
   addMessage(message: WsMessage): void {
@@ -267,16 +255,15 @@ export class WriteQueue {
 
   private submitBatch(): void {
     const end = Math.min(this.head + this.options.batchSize, this.items.length);
-    const transfer: ArrayBuffer[] = [];
-    const wire: WireItem[] = [];
+    const encoder = new BatchEncoder();
     for (let i = this.head; i < end; i++) {
       const item = this.items[i]!;
       // A chunk handed to the writer is closed: later messages of its flow start a new one.
       if (item.kind === 'messages' && this.openChunks.get(item.chunk.flowId) === item) this.openChunks.delete(item.chunk.flowId);
-      wire.push(toWire(item, transfer));
+      addToBatch(encoder, item);
     }
     this.inFlight = end - this.head;
-    this.committer.submit(wire, transfer, (outcome) => this.onCommitted(outcome));
+    this.committer.submit(encoder.finish(), (outcome) => this.onCommitted(outcome));
   }
 
   private onCommitted(outcome: CommitOutcome): void {

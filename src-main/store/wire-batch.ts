@@ -1,0 +1,89 @@
+/**
+ * How a batch of records crosses to the writer thread: one JSON text for all of its records, one
+ * buffer holding every body byte (transferred, not copied), and the WebSocket message chunks as
+ * views of their shared memory.
+ *
+ * A flow travels as the JSON of its Flow object, and the writer thread turns it into a row: on
+ * the proxy's thread, a flow costs one JSON.stringify. Before, the proxy's thread built the row
+ * and cloned it (an array of 46 values, an ArrayBuffer per body) through postMessage: the largest
+ * single cost of capture in the benchmark.
+ */
+import type { Flow } from '../../src-shared/model/flow.js';
+import type { WireBody, WireItem } from './batch-commit.js';
+import { flowToRow } from './rows.js';
+import { flowRowValues } from './statements.js';
+
+export interface WireBatch {
+  json: string;
+  /** Every body of the batch, back to back. */
+  bytes: Uint8Array;
+  /** Message chunks, read in place (see message-chunks.ts). */
+  chunks: Uint8Array[];
+}
+
+/** A body in the JSON: its storage and where its bytes lie in `bytes`. */
+type BodyRef = [storage: string, offset: number, length: number] | null;
+type EncodedItem =
+  | ['f', Flow, 0 | 1, 0 | 1, BodyRef, BodyRef]
+  | ['m', number, number, number, number, number]
+  | ['e', number, string, string | null, number | null, string | null, string];
+
+const EMPTY = new Uint8Array(0);
+
+export class BatchEncoder {
+  private readonly parts: string[] = [];
+  private readonly bodies: Uint8Array[] = [];
+  private readonly chunks: Uint8Array[] = [];
+  private offset = 0;
+
+  /**
+   * `flowJson`: JSON.stringify of the Flow, made when it was queued. A body dropped under overload
+   * keeps its sizes in the row but has no bytes.
+   */
+  addFlow(flowJson: string, dropped: { request: boolean; response: boolean }, request: WireBody | null, response: WireBody | null): void {
+    const flags = `${dropped.request ? 1 : 0},${dropped.response ? 1 : 0}`;
+    this.parts.push(`["f",${flowJson},${flags},${this.bodyRef(request)},${this.bodyRef(response)}]`);
+  }
+
+  addMessages(flowId: number, firstSeq: number, lastSeq: number, count: number, data: Uint8Array): void {
+    this.chunks.push(data);
+    this.parts.push(JSON.stringify(['m', flowId, firstSeq, lastSeq, count, this.chunks.length - 1]));
+  }
+
+  addEvent(e: { time: number; type: string; clientIp: string | null; clientPort: number | null; host: string | null; message: string }): void {
+    this.parts.push(JSON.stringify(['e', e.time, e.type, e.clientIp, e.clientPort, e.host, e.message]));
+  }
+
+  finish(): WireBatch {
+    const bytes = this.offset === 0 ? EMPTY : new Uint8Array(this.offset);
+    let at = 0;
+    for (const body of this.bodies) {
+      bytes.set(body, at);
+      at += body.byteLength;
+    }
+    return { json: `[${this.parts.join(',')}]`, bytes, chunks: this.chunks };
+  }
+
+  private bodyRef(body: WireBody | null): string {
+    if (!body || body.data.byteLength === 0) return 'null';
+    const ref = JSON.stringify([body.storage, this.offset, body.data.byteLength]);
+    this.bodies.push(body.data);
+    this.offset += body.data.byteLength;
+    return ref;
+  }
+}
+
+/** The records of a batch, their bytes as views of the batch's buffers. */
+export function decodeBatch(batch: WireBatch): WireItem[] {
+  const body = (ref: BodyRef): WireBody | null => (ref ? { storage: ref[0], data: batch.bytes.subarray(ref[1], ref[1] + ref[2]) } : null);
+  return (JSON.parse(batch.json) as EncodedItem[]).map((item): WireItem => {
+    if (item[0] === 'f') {
+      const flow = item[1];
+      return { kind: 'flow', id: flow.id, values: flowRowValues(flowToRow(flow, item[2] === 1, item[3] === 1)), request: body(item[4]), response: body(item[5]) };
+    }
+    if (item[0] === 'm') {
+      return { kind: 'messages', flowId: item[1], firstSeq: item[2], lastSeq: item[3], count: item[4], data: batch.chunks[item[5]]! };
+    }
+    return { kind: 'event', time: item[1], type: item[2], clientIp: item[3], clientPort: item[4], host: item[5], message: item[6] };
+  });
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { flowToRow } from '../../src-main/store/rows.js';
+import { flowRowValues } from '../../src-main/store/statements.js';
+import { BatchEncoder, decodeBatch } from '../../src-main/store/wire-batch.js';
+import { httpFlow, utf8 } from '../helpers/flow-records.js';
+
+describe('writer batches', () => {
+  it('decode to the rows, bodies, message chunks and events that were encoded, in order', () => {
+    // Quotes, backslashes, non-ASCII and a lone surrogate must survive the JSON text unchanged.
+    const awkward = httpFlow({ id: 7, path: '/q?x="a\\b"&é=\u{1F600}&bad=\uD800', statusMessage: null, tls: { sni: 'api.example.com', protocol: 'TLSv1.3' } });
+    const plain = httpFlow({ id: 8, responseHeaders: null, responseBody: null });
+    const chunk = new Uint8Array(new SharedArrayBuffer(16)).fill(9);
+    const event = { time: 1_700_000_000_000, type: 'CLIENT_TLS_ERROR', clientIp: '127.0.0.1', clientPort: 50000, host: null, message: 'closed "early"' };
+
+    const encoder = new BatchEncoder();
+    encoder.addFlow(JSON.stringify(awkward), { request: false, response: true }, { storage: 'raw', data: utf8('{"a":1}') }, null);
+    encoder.addMessages(8, 0, 3, 4, chunk);
+    encoder.addFlow(JSON.stringify(plain), { request: false, response: false }, null, { storage: 'br', data: utf8('compressed') });
+    encoder.addEvent(event);
+    const batch = encoder.finish();
+    // One buffer holds every body byte, so one transfer carries them all.
+    expect(batch.bytes.byteLength).toBe(7 + 10);
+
+    const items = decodeBatch(structuredClone(batch));
+    expect(items.map((item) => item.kind)).toEqual(['flow', 'messages', 'flow', 'event']);
+    const [first, messages, second, last] = items;
+    expect(first).toMatchObject({ kind: 'flow', id: 7, values: flowRowValues(flowToRow(awkward, false, true)), response: null });
+    expect(first?.kind === 'flow' && Buffer.from(first.request!.data).toString()).toBe('{"a":1}');
+    expect(messages).toMatchObject({ kind: 'messages', flowId: 8, firstSeq: 0, lastSeq: 3, count: 4 });
+    expect(messages?.kind === 'messages' && [...messages.data]).toEqual([...chunk]);
+    expect(second).toMatchObject({ kind: 'flow', id: 8, values: flowRowValues(flowToRow(plain, false, false)), request: null });
+    expect(second?.kind === 'flow' && second.response?.storage).toBe('br');
+    expect(second?.kind === 'flow' && Buffer.from(second.response!.data).toString()).toBe('compressed');
+    expect(last).toEqual({ kind: 'event', ...event });
+  });
+
+  it('sends an empty buffer when no record has bytes', () => {
+    const encoder = new BatchEncoder();
+    encoder.addFlow(JSON.stringify(httpFlow()), { request: false, response: false }, { storage: 'raw', data: new Uint8Array(0) }, null);
+    const batch = encoder.finish();
+    expect(batch.bytes.byteLength).toBe(0);
+    expect(decodeBatch(batch)[0]).toMatchObject({ kind: 'flow', request: null, response: null });
+  });
+});
