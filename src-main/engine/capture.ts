@@ -14,6 +14,7 @@ import { classifyTraffic } from '../../src-shared/model/classify.js';
 import { headerValue } from '../../src-shared/util/headers.js';
 import { prepareBody, prepareSmallBody, type PreparedBody } from '../store/body-codec.js';
 import { BodyCapture } from './body-capture.js';
+import { urlParts } from './url-parts.js';
 import { malformedRequestFlow, recordTunnel, timingsOf, tlsClientErrorEvent } from './connection-records.js';
 import type { BodySide, StepHooks, WsFrame } from './passthrough-steps.js';
 
@@ -41,6 +42,18 @@ interface Exchange {
   /** The block rule that answered instead of an upstream. */
   blockedBy: string | null;
   upstreamProxy: string | null;
+}
+
+function bodyInfo(body: BodyCapture, headers: RawHeaders, decoded: number | null): BodyInfo {
+  return {
+    wireSize: body.size,
+    decodedSize: body.size === 0 ? 0 : decoded,
+    capturedSize: body.captured,
+    truncated: body.truncated,
+    dropped: false,
+    contentType: headerValue(headers, 'content-type'),
+    contentEncoding: headerValue(headers, 'content-encoding'),
+  };
 }
 
 function isIp(host: string): boolean {
@@ -268,19 +281,9 @@ export class Capture implements StepHooks {
   private buildFlow(exchange: Exchange, timing: TimingEvents, requestDecoded: number | null, responseDecoded: number | null): Flow {
     const request = exchange.request!;
     const response = exchange.response;
-    const url = new URL(request.url);
-    const scheme = url.protocol.slice(0, -1) as FlowScheme;
-    const port = url.port ? Number(url.port) : scheme === 'https' || scheme === 'wss' ? 443 : 80;
+    const { host, port, path, ...url } = urlParts(request.url);
+    const scheme = url.scheme as FlowScheme;
     const timings = timingsOf(timing);
-    const bodyInfo = (body: BodyCapture, headers: RawHeaders, decoded: number | null): BodyInfo => ({
-      wireSize: body.size,
-      decodedSize: body.size === 0 ? 0 : decoded,
-      capturedSize: body.captured,
-      truncated: body.truncated,
-      dropped: false,
-      contentType: headerValue(headers, 'content-type'),
-      contentEncoding: headerValue(headers, 'content-encoding'),
-    });
     const destination = request.destination;
     return {
       id: exchange.flowId,
@@ -291,9 +294,9 @@ export class Capture implements StepHooks {
       method: request.method,
       url: request.url,
       scheme: exchange.kind === 'websocket' && !scheme.startsWith('ws') ? (scheme === 'https' ? 'wss' : 'ws') : scheme,
-      host: url.hostname,
+      host,
       port,
-      path: url.pathname + url.search,
+      path,
       httpVersion: request.httpVersion,
       statusCode: response?.statusCode ?? null,
       statusMessage: response?.statusMessage ?? null,
@@ -312,7 +315,7 @@ export class Capture implements StepHooks {
       source: 'capture',
       replayOf: null,
       trafficClass: classifyTraffic(
-        { host: url.hostname, path: url.pathname + url.search, requestBody: exchange.requestBody.head(), requestContentType: headerValue(request.rawHeaders, 'content-type') },
+        { host, path, requestBody: exchange.requestBody.head(), requestContentType: headerValue(request.rawHeaders, 'content-type') },
         this.llmHosts,
       ),
       blockedBy: exchange.blockedBy,

@@ -2,6 +2,7 @@
  * The proxy engine: mockttp in-process (never its admin server), without its in-memory traffic
  * record, with our passthrough steps for HTTP(S) and WebSocket, feeding capture.
  */
+import type { ServerResponse } from 'node:http';
 import net from 'node:net';
 import * as mockttp from 'mockttp';
 import { Capture, type CaptureSink } from './capture.js';
@@ -11,7 +12,7 @@ import type { TrafficPolicy } from '../policy/traffic-policy.js';
 import { keepRequestBodiesStreamable, useExactLoopDetection, withListenHost, type AgentHook, type ListenerHooks } from './mockttp-internals.js';
 import { policyResponse } from './request-policy.js';
 import type { CaMaterial } from '../ca/index.js';
-import { onboardingRule } from './onboarding.js';
+import { answerOnboarding } from './onboarding.js';
 import { passThroughSteps } from './passthrough-steps.js';
 
 export interface EngineOptions {
@@ -117,12 +118,16 @@ export async function startEngine(options: EngineOptions, sink: CaptureSink): Pr
       ...(options.agentHook && { agentHook: options.agentHook }),
       ...(options.onProxyFailure && { onProxyFailure: options.onProxyFailure }),
       ...(mode.kind === 'reverse' && { reverse: { target: mode.target, keepHost: options.keepHostHeader === true } }),
+      ...(options.caMaterial && { onboarding: (pathname: string, res: ServerResponse) => answerOnboarding(options.caMaterial!, pathname, res) }),
     },
     capture,
   );
-  if (options.caMaterial) await server.addRequestRules(onboardingRule(options.caMaterial));
-  await server.addRequestRules({ matchers: [new mockttp.matchers.WildcardMatcher()], steps: [steps.http] });
-  await server.addWebSocketRules({ matchers: [new mockttp.matchers.WildcardMatcher()], steps: [steps.webSocket] });
+  // One catch-all rule each, never complete: mockttp then takes the first matching rule at once.
+  // Without a completion checker it runs a second, asynchronous pass over its rules for every
+  // request once the rule has been used.
+  const always = () => new mockttp.completionCheckers.Always();
+  await server.addRequestRules({ matchers: [new mockttp.matchers.WildcardMatcher()], completionChecker: always(), steps: [steps.http] });
+  await server.addWebSocketRules({ matchers: [new mockttp.matchers.WildcardMatcher()], completionChecker: always(), steps: [steps.webSocket] });
   try {
     await withListenHost(options.host, () => server.start(options.port), listenerHooks(options, mode, capture));
   } catch (error) {

@@ -3,7 +3,7 @@
  * a phone or another machine pointed at Flowscope can download the CA (PEM, DER/CER, P12) with
  * instructions for its platform. It is answered by the proxy itself and never captured.
  */
-import * as mockttp from 'mockttp';
+import type { ServerResponse } from 'node:http';
 import type { CaMaterial } from '../ca/index.js';
 import { exportCa } from '../ca/index.js';
 
@@ -42,26 +42,20 @@ function page(ca: CaMaterial): string {
 </html>\n`;
 }
 
-/** The rule that answers the onboarding host, ahead of every other rule. */
-export function onboardingRule(ca: CaMaterial): mockttp.RequestRuleData {
-  return {
-    matchers: [new mockttp.matchers.HostnameMatcher(ONBOARDING_HOST)],
-    // Without it mockttp would use this rule once, then prefer the catch-all rule that also matches.
-    completionChecker: new mockttp.completionCheckers.Always(),
-    steps: [
-      new mockttp.requestSteps.CallbackStep((request) => {
-        const path = new URL(request.url).pathname;
-        const file = FILES[path];
-        if (file) {
-          return {
-            statusCode: 200,
-            headers: { 'content-type': file.type, 'content-disposition': `attachment; filename="${file.name}"`, 'cache-control': 'no-store' },
-            rawBody: exportCa(ca, file.format, { includeKey: false }),
-          };
-        }
-        if (path === '/') return { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: page(ca) };
-        return { statusCode: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Not here: open http://flowscope.cert/\n' };
-      }),
-    ],
-  };
+/**
+ * Answers a request for the onboarding host (the passthrough step asks first, so the check costs
+ * other requests one string search rather than a rule of its own for mockttp to match).
+ */
+export function answerOnboarding(ca: CaMaterial, pathname: string, res: ServerResponse): void {
+  const file = FILES[pathname];
+  if (file) {
+    res.writeHead(200, { 'content-type': file.type, 'content-disposition': `attachment; filename="${file.name}"`, 'cache-control': 'no-store' });
+    res.end(exportCa(ca, file.format, { includeKey: false }));
+  } else if (pathname === '/') {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(page(ca));
+  } else {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('Not here: open http://flowscope.cert/\n');
+  }
 }

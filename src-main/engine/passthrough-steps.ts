@@ -8,11 +8,13 @@ import { Transform } from 'node:stream';
 import type { InitiatedResponse, RequestStep, WebSocketStep } from 'mockttp';
 import type { FlowError } from '../../src-shared/model/errors.js';
 import { abortErrorModule, chosenProxyOf, requestStepDefinitions, requestStepImpls, setAgentHook } from './mockttp-internals.js';
+import { ONBOARDING_HOST } from './onboarding.js';
 import { applyPolicy, connectionOf, proxyLabel } from './request-policy.js';
 import {
   mockttpOptions, reportedRequest, targetOf, tlsOf, toBuffer, type OngoingRequest, type PassThroughSettings, type StepHooks, type TrackedResponse,
 } from './step-parts.js';
 import { classifyUpstreamError, upstreamFailureResponse } from './upstream-errors.js';
+import { urlParts } from './url-parts.js';
 import { webSocketStep } from './websocket-step.js';
 
 export type { BodySide, PassThroughSettings, StepHooks, WsFrame } from './step-parts.js';
@@ -85,6 +87,13 @@ class FlowscopePassThroughStepImpl extends requestStepImpls.PassThroughStepImpl 
   declare hooks: StepHooks;
 
   async handle(clientReq: OngoingRequest, clientRes: TrackedResponse, options: unknown): Promise<void> {
+    if (this.settings.onboarding && clientReq.url.includes(ONBOARDING_HOST)) {
+      const { host, path } = urlParts(clientReq.url);
+      if (host === ONBOARDING_HOST) {
+        this.settings.onboarding(path.split('?', 1)[0]!, clientRes);
+        return;
+      }
+    }
     const { id } = clientReq;
     this.hooks.onRequest(reportedRequest(clientReq, this.settings), 'http', tlsOf(clientReq));
     const policy = this.settings.policy?.();
@@ -127,7 +136,8 @@ class FlowscopePassThroughStepImpl extends requestStepImpls.PassThroughStepImpl 
     clientRes.once('finish', () => report(true));
     clientRes.once('close', () => report(false));
     if (policy) {
-      const release = await applyPolicy(policy, clientReq, clientRes, this.settings.proxyAuthApplies === true, this.hooks);
+      const admitted = applyPolicy(policy, clientReq, clientRes, this.settings.proxyAuthApplies === true, this.hooks);
+      const release = admitted instanceof Promise ? await admitted : admitted;
       if (release === false) return;
       if (release) {
         clientRes.once('close', release);

@@ -84,17 +84,18 @@ function refusalOf(policy: TrafficPolicy, req: PolicyRequest, proxyAuthApplies: 
 }
 
 /**
- * Applies the policy to an HTTP request. Resolves false when the request was refused (and
- * answered, or its connection closed); otherwise with the release of its concurrency place (null
- * when there is no limit), to call when the exchange ends.
+ * Applies the policy to an HTTP request. False when the request was refused (and answered, or its
+ * connection closed); otherwise the release of its concurrency place (null when there is no
+ * limit), to call when the exchange ends. Only waiting for a place is asynchronous, so a request
+ * that need not wait costs no promise.
  */
-export async function applyPolicy(
+export function applyPolicy(
   policy: TrafficPolicy,
   req: PolicyRequest,
   res: ServerResponse,
   proxyAuthApplies: boolean,
   hooks: StepHooks,
-): Promise<(() => void) | null | false> {
+): (() => void) | null | false | Promise<() => void> {
   const refusal = refusalOf(policy, req, proxyAuthApplies);
   if (refusal) {
     if (refusal.blockedBy) hooks.onBlocked(req.id, refusal.blockedBy);

@@ -58,6 +58,8 @@ export interface PassThroughSettings {
   reverse?: { target: string; keepHost: boolean };
   /** An upstream request through this upstream proxy failed at the connection: rest it. */
   onProxyFailure?(proxy: string, error: FlowError): void;
+  /** Answers http://flowscope.cert/ (see onboarding.ts), before anything else and uncaptured. */
+  onboarding?(pathname: string, res: ServerResponse): void;
 }
 
 export type OngoingRequest = IncomingMessage & InitiatedRequest & { body: { asStream(): Readable } };

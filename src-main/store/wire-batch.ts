@@ -3,15 +3,15 @@
  * buffer holding every body byte (transferred, not copied), and the WebSocket message chunks as
  * views of their shared memory.
  *
- * A flow travels as the JSON of its Flow object, and the writer thread turns it into a row: on
- * the proxy's thread, a flow costs one JSON.stringify. Before, the proxy's thread built the row
- * and cloned it (an array of 46 values, an ArrayBuffer per body) through postMessage: the largest
- * single cost of capture in the benchmark.
+ * A flow travels as the JSON of its wire form (wire-flow.ts), and the writer thread turns it into
+ * a row: on the proxy's thread, a flow costs one JSON.stringify. Before, the proxy's thread built
+ * the row and cloned it (an array of 46 values, an ArrayBuffer per body) through postMessage: the
+ * largest single cost of capture in the benchmark.
  */
-import type { Flow } from '../../src-shared/model/flow.js';
 import type { WireBody, WireItem } from './batch-commit.js';
 import { flowToRow } from './rows.js';
 import { flowRowValues } from './statements.js';
+import { flowFromWire, type WireFlow } from './wire-flow.js';
 
 export interface WireBatch {
   json: string;
@@ -24,7 +24,7 @@ export interface WireBatch {
 /** A body in the JSON: its storage and where its bytes lie in `bytes`. */
 type BodyRef = [storage: string, offset: number, length: number] | null;
 type EncodedItem =
-  | ['f', Flow, 0 | 1, 0 | 1, BodyRef, BodyRef]
+  | ['f', WireFlow, 0 | 1, 0 | 1, BodyRef, BodyRef]
   | ['m', number, number, number, number, number]
   | ['e', number, string, string | null, number | null, string | null, string];
 
@@ -37,7 +37,7 @@ export class BatchEncoder {
   private offset = 0;
 
   /**
-   * `flowJson`: JSON.stringify of the Flow, made when it was queued. A body dropped under overload
+   * `flowJson`: JSON.stringify(flowToWire(flow)), made when it was queued. A body dropped under overload
    * keeps its sizes in the row but has no bytes.
    */
   addFlow(flowJson: string, dropped: { request: boolean; response: boolean }, request: WireBody | null, response: WireBody | null): void {
@@ -78,7 +78,7 @@ export function decodeBatch(batch: WireBatch): WireItem[] {
   const body = (ref: BodyRef): WireBody | null => (ref ? { storage: ref[0], data: batch.bytes.subarray(ref[1], ref[1] + ref[2]) } : null);
   return (JSON.parse(batch.json) as EncodedItem[]).map((item): WireItem => {
     if (item[0] === 'f') {
-      const flow = item[1];
+      const flow = flowFromWire(item[1]);
       return { kind: 'flow', id: flow.id, values: flowRowValues(flowToRow(flow, item[2] === 1, item[3] === 1)), request: body(item[4]), response: body(item[5]) };
     }
     if (item[0] === 'm') {

@@ -4,6 +4,7 @@ import type { PreparedBody } from './body-codec.js';
 import type { CommitOutcome, Committer } from './committers.js';
 import { ChunkBuilder } from './message-chunks.js';
 import { BatchEncoder } from './wire-batch.js';
+import { flowToWire } from './wire-flow.js';
 import { describeWriteError, type WriteError } from './write-errors.js';
 
 export interface WriterOptions {
@@ -132,7 +133,7 @@ export class WriteQueue {
     this.dropped.bodies += Number(requestDropped) + Number(responseDropped);
     const bytes = (request?.data.length ?? 0) + (response?.data.length ?? 0);
     const dropped = { request: requestDropped, response: responseDropped };
-    this.push({ kind: 'flow', bytes, flowJson: JSON.stringify(flow), dropped, request, response });
+    this.push({ kind: 'flow', bytes, flowJson: JSON.stringify(flowToWire(flow)), dropped, request, response });
   }
 
   addMessage(message: WsMessage): void {

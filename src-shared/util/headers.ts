@@ -5,7 +5,8 @@ export function headerValue(headers: RawHeaders | null | undefined, name: string
   if (!headers) return null;
   const wanted = name.toLowerCase();
   for (const [key, value] of headers) {
-    if (key.toLowerCase() === wanted) return value;
+    // Comparing lengths first spares a lower-cased copy of nearly every other header's name.
+    if (key.length === wanted.length && (key === wanted || key.toLowerCase() === wanted)) return value;
   }
   return null;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { flowToRow } from '../../src-main/store/rows.js';
 import { flowRowValues } from '../../src-main/store/statements.js';
 import { BatchEncoder, decodeBatch } from '../../src-main/store/wire-batch.js';
+import { flowFromWire, flowToWire } from '../../src-main/store/wire-flow.js';
 import { httpFlow, utf8 } from '../helpers/flow-records.js';
 
 describe('writer batches', () => {
@@ -13,9 +14,9 @@ describe('writer batches', () => {
     const event = { time: 1_700_000_000_000, type: 'CLIENT_TLS_ERROR', clientIp: '127.0.0.1', clientPort: 50000, host: null, message: 'closed "early"' };
 
     const encoder = new BatchEncoder();
-    encoder.addFlow(JSON.stringify(awkward), { request: false, response: true }, { storage: 'raw', data: utf8('{"a":1}') }, null);
+    encoder.addFlow(JSON.stringify(flowToWire(awkward)), { request: false, response: true }, { storage: 'raw', data: utf8('{"a":1}') }, null);
     encoder.addMessages(8, 0, 3, 4, chunk);
-    encoder.addFlow(JSON.stringify(plain), { request: false, response: false }, null, { storage: 'br', data: utf8('compressed') });
+    encoder.addFlow(JSON.stringify(flowToWire(plain)), { request: false, response: false }, null, { storage: 'br', data: utf8('compressed') });
     encoder.addEvent(event);
     const batch = encoder.finish();
     // One buffer holds every body byte, so one transfer carries them all.
@@ -34,9 +35,21 @@ describe('writer batches', () => {
     expect(last).toEqual({ kind: 'event', ...event });
   });
 
+  it('carry every field of a flow', () => {
+    const full = httpFlow({
+      kind: 'websocket', tls: { sni: null, protocol: 'TLSv1.2' }, error: { type: 'TIMEOUT', message: 'No response headers within 60000 ms' },
+      tags: ['a', 'b'], source: 'replay', replayOf: 3, trafficClass: 'llm', blockedBy: 'rule 1', upstreamProxy: 'http://proxy:3128',
+      responseBody: { wireSize: 10, decodedSize: null, capturedSize: 5, truncated: true, dropped: true, contentType: 'text/plain', contentEncoding: 'gzip' },
+      timings: { start: 1, dns: 2, connect: 3, requestBodyReceived: 4, responseHeaders: 5, end: 6, aborted: 7, wsAccepted: 8, wsClosed: 9 },
+    });
+    expect(flowFromWire(JSON.parse(JSON.stringify(flowToWire(full))))).toEqual(full);
+    const bare = httpFlow({ responseHeaders: null, responseBody: null, tls: null, error: null, statusCode: null, statusMessage: null, endedAt: null, durationMs: null });
+    expect(flowFromWire(JSON.parse(JSON.stringify(flowToWire(bare))))).toEqual(bare);
+  });
+
   it('sends an empty buffer when no record has bytes', () => {
     const encoder = new BatchEncoder();
-    encoder.addFlow(JSON.stringify(httpFlow()), { request: false, response: false }, { storage: 'raw', data: new Uint8Array(0) }, null);
+    encoder.addFlow(JSON.stringify(flowToWire(httpFlow())), { request: false, response: false }, { storage: 'raw', data: new Uint8Array(0) }, null);
     const batch = encoder.finish();
     expect(batch.bytes.byteLength).toBe(0);
     expect(decodeBatch(batch)[0]).toMatchObject({ kind: 'flow', request: null, response: null });
