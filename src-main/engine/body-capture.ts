@@ -1,6 +1,15 @@
-/** Keeps the first `cap` bytes of a body and counts all of it, so large bodies stream through. */
+import { giveBackSharedBuffer, takeSharedBuffer } from '../store/shared-buffers.js';
+
+/** How much of a body classification looks at (enough to recognise a JSON-RPC request). */
+const HEAD_BYTES = 4 * 1024;
+
+/**
+ * Keeps the first `cap` bytes of a body and counts all of it, so large bodies stream through.
+ * The bytes are copied as they pass into a pooled shared buffer (shared-buffers.ts), which goes
+ * to the writer thread as it is: no joining of chunks, and no fresh memory per body.
+ */
 export class BodyCapture {
-  private chunks: Buffer[] = [];
+  private buffer: Buffer | null = null;
   private capturedBytes = 0;
   private totalBytes = 0;
 
@@ -8,12 +17,11 @@ export class BodyCapture {
 
   add(chunk: Uint8Array): void {
     this.totalBytes += chunk.length;
-    const room = this.cap - this.capturedBytes;
-    if (room <= 0 || chunk.length === 0) return;
-    const buffer = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    // A partial chunk is copied so the rest of a large buffer is not kept alive by the slice.
-    this.chunks.push(chunk.length <= room ? buffer : Buffer.from(buffer.subarray(0, room)));
-    this.capturedBytes += Math.min(room, chunk.length);
+    const take = Math.min(this.cap - this.capturedBytes, chunk.length);
+    if (take <= 0) return;
+    this.reserve(this.capturedBytes + take);
+    this.buffer!.set(take === chunk.length ? chunk : chunk.subarray(0, take), this.capturedBytes);
+    this.capturedBytes += take;
   }
 
   get size(): number {
@@ -28,13 +36,30 @@ export class BodyCapture {
     return this.totalBytes > this.capturedBytes;
   }
 
-  /** The first chunk captured (enough to recognise a JSON-RPC body), without joining the rest. */
-  head(): Buffer | null {
-    return this.chunks[0] ?? null;
+  /** The start of the body, for classification. */
+  head(): Uint8Array | null {
+    return this.buffer && this.buffer.subarray(0, Math.min(this.capturedBytes, HEAD_BYTES));
   }
 
+  /** The captured bytes, a view of the shared buffer: valid until release(). */
   bytes(): Buffer {
-    if (this.chunks.length === 1) return this.chunks[0]!;
-    return Buffer.concat(this.chunks, this.capturedBytes);
+    return this.buffer ? this.buffer.subarray(0, this.capturedBytes) : Buffer.alloc(0);
+  }
+
+  /** Returns the buffer to its pool; the capture is empty afterwards. */
+  release(): void {
+    if (this.buffer) giveBackSharedBuffer(this.buffer);
+    this.buffer = null;
+    this.capturedBytes = 0;
+  }
+
+  private reserve(needed: number): void {
+    if (this.buffer && needed <= this.buffer.length) return;
+    const grown = takeSharedBuffer(needed);
+    if (this.buffer) {
+      this.buffer.copy(grown, 0, 0, this.capturedBytes);
+      giveBackSharedBuffer(this.buffer);
+    }
+    this.buffer = grown;
   }
 }

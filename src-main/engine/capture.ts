@@ -12,7 +12,7 @@ import type {
 } from '../../src-shared/model/flow.js';
 import { classifyTraffic } from '../../src-shared/model/classify.js';
 import { headerValue } from '../../src-shared/util/headers.js';
-import { prepareBody, prepareSmallBody, type PreparedBody } from '../store/body-codec.js';
+import { isContentEncoded, type CapturedBody, type QueuedBody } from '../store/body-codec.js';
 import { BodyCapture } from './body-capture.js';
 import { urlParts } from './url-parts.js';
 import { malformedRequestFlow, recordTunnel, timingsOf, tlsClientErrorEvent } from './connection-records.js';
@@ -21,7 +21,7 @@ import type { BodySide, StepHooks, WsFrame } from './passthrough-steps.js';
 /** What capture needs of the store (FlowStore implements it). */
 export interface CaptureSink {
   allocateFlowId(): number;
-  enqueueFlow(flow: Flow, bodies?: { request?: PreparedBody; response?: PreparedBody }): void;
+  enqueueFlow(flow: Flow, bodies?: { request?: QueuedBody; response?: QueuedBody }): void;
   enqueueWsMessage(message: WsMessage): void;
   enqueueEvent(event: Omit<ConnectionEvent, 'id'>): void;
 }
@@ -44,15 +44,36 @@ interface Exchange {
   upstreamProxy: string | null;
 }
 
-function bodyInfo(body: BodyCapture, headers: RawHeaders, decoded: number | null): BodyInfo {
+/** What an encoded body decodes to is measured by the writer thread, which fills it in. */
+function bodyInfo(body: BodyCapture, headers: RawHeaders): BodyInfo {
+  const contentEncoding = headerValue(headers, 'content-encoding');
   return {
     wireSize: body.size,
-    decodedSize: body.size === 0 ? 0 : decoded,
+    decodedSize: body.size === 0 ? 0 : body.truncated || isContentEncoded(contentEncoding) ? null : body.captured,
     capturedSize: body.captured,
     truncated: body.truncated,
     dropped: false,
     contentType: headerValue(headers, 'content-type'),
+    contentEncoding,
+  };
+}
+
+/**
+ * The captured bytes of a body, handed to the store, which prepares them on its writer thread and
+ * returns the buffer once they are committed. Undefined (and the buffer returned now) when there
+ * are none.
+ */
+function handOver(body: BodyCapture, headers: RawHeaders | null): CapturedBody | undefined {
+  if (body.captured === 0 || headers === null) {
+    body.release();
+    return undefined;
+  }
+  return {
+    storage: 'captured',
+    data: body.bytes(),
     contentEncoding: headerValue(headers, 'content-encoding'),
+    truncated: body.truncated,
+    release: () => body.release(),
   };
 }
 
@@ -62,7 +83,6 @@ function isIp(host: string): boolean {
 
 export class Capture implements StepHooks {
   private readonly exchanges = new Map<string, Exchange>();
-  private readonly storing = new Set<Promise<void>>();
 
   /** Hosts the user classifies as LLM traffic besides the well-known ones (Settings). */
   llmHosts: readonly string[] = [];
@@ -202,7 +222,7 @@ export class Capture implements StepHooks {
   /** Written while open so the flow is visible (and its messages have a row); again when it closes. */
   private writeOpenWebSocket(exchange: Exchange, timing: TimingEvents): void {
     exchange.written = true;
-    this.sink.enqueueFlow(this.buildFlow(exchange, timing, null, null));
+    this.sink.enqueueFlow(this.buildFlow(exchange, timing));
   }
 
   private finishWebSocket(engineId: string, timing: TimingEvents): void {
@@ -210,75 +230,30 @@ export class Capture implements StepHooks {
     if (!exchange?.request || exchange.finished) return;
     exchange.finished = true;
     this.exchanges.delete(engineId);
-    this.sink.enqueueFlow(this.buildFlow(exchange, timing, null, null));
+    this.sink.enqueueFlow(this.buildFlow(exchange, timing));
   }
 
   private finish(engineId: string, exchange: Exchange): void {
     if (exchange.finished || !exchange.request) return;
     exchange.finished = true;
     this.exchanges.delete(engineId);
-    if (this.storeNow(exchange)) return;
-    const storing = this.store(exchange).catch((error: unknown) => {
-      process.emitWarning(`Flowscope could not store flow ${exchange.flowId}: ${String(error)}`);
-    });
-    this.storing.add(storing);
-    void storing.finally(() => this.storing.delete(storing));
-  }
-
-  /**
-   * Called after the engine stopped: lets mockttp's last events (delivered by setImmediate)
-   * arrive and waits until every finished flow is on the store's queue.
-   */
-  async drain(): Promise<void> {
-    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
-    await Promise.all(this.storing);
-  }
-
-  /** Small identity bodies need no zlib work: such a flow is queued at once. False when it needs the async path. */
-  private storeNow(exchange: Exchange): boolean {
-    const requestBody = this.prepareNow(exchange.requestBody, exchange.request!.rawHeaders);
-    if (requestBody === null) return false;
-    const responseBody = exchange.response ? this.prepareNow(exchange.responseBody, exchange.response.rawHeaders) : undefined;
-    if (responseBody === null) return false;
-    this.enqueue(exchange, requestBody, responseBody);
-    return true;
-  }
-
-  private prepareNow(body: BodyCapture, headers: RawHeaders): PreparedBody | undefined | null {
-    if (body.captured === 0) return undefined;
-    return prepareSmallBody(body.bytes(), { contentEncoding: headerValue(headers, 'content-encoding'), truncated: body.truncated });
-  }
-
-  private async store(exchange: Exchange): Promise<void> {
-    const request = exchange.request!;
-    const response = exchange.response;
-    const [requestBody, responseBody] = await Promise.all([
-      this.prepare(exchange.requestBody, request.rawHeaders),
-      response ? this.prepare(exchange.responseBody, response.rawHeaders) : undefined,
-    ]);
-    this.enqueue(exchange, requestBody, responseBody);
-  }
-
-  private enqueue(exchange: Exchange, requestBody: PreparedBody | undefined, responseBody: PreparedBody | undefined): void {
-    const request = exchange.request!;
-    const response = exchange.response;
-    const timing = response?.timingEvents ?? request.timingEvents;
-    const flow = this.buildFlow(exchange, timing, requestBody?.decodedSize ?? null, responseBody?.decodedSize ?? null);
-    const bodies: { request?: PreparedBody; response?: PreparedBody } = {};
+    const { request, response } = exchange;
+    // Built before the bodies are handed over: classification reads the start of the request body.
+    const flow = this.buildFlow(exchange, response?.timingEvents ?? request.timingEvents);
+    const bodies: { request?: CapturedBody; response?: CapturedBody } = {};
+    const requestBody = handOver(exchange.requestBody, request.rawHeaders);
     if (requestBody) bodies.request = requestBody;
+    const responseBody = handOver(exchange.responseBody, response?.rawHeaders ?? null);
     if (responseBody) bodies.response = responseBody;
     this.sink.enqueueFlow(flow, bodies);
   }
 
-  private async prepare(body: BodyCapture, headers: RawHeaders): Promise<PreparedBody | undefined> {
-    if (body.captured === 0) return undefined;
-    return prepareBody(body.bytes(), {
-      contentEncoding: headerValue(headers, 'content-encoding'),
-      truncated: body.truncated,
-    });
+  /** Called after the engine stopped: lets mockttp's last events (delivered by setImmediate) arrive. */
+  async drain(): Promise<void> {
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
   }
 
-  private buildFlow(exchange: Exchange, timing: TimingEvents, requestDecoded: number | null, responseDecoded: number | null): Flow {
+  private buildFlow(exchange: Exchange, timing: TimingEvents): Flow {
     const request = exchange.request!;
     const response = exchange.response;
     const { host, port, path, ...url } = urlParts(request.url);
@@ -302,8 +277,8 @@ export class Capture implements StepHooks {
       statusMessage: response?.statusMessage ?? null,
       requestHeaders: request.rawHeaders,
       responseHeaders: response?.rawHeaders ?? null,
-      requestBody: bodyInfo(exchange.requestBody, request.rawHeaders, requestDecoded),
-      responseBody: response ? bodyInfo(exchange.responseBody, response.rawHeaders, responseDecoded) : null,
+      requestBody: bodyInfo(exchange.requestBody, request.rawHeaders),
+      responseBody: response ? bodyInfo(exchange.responseBody, response.rawHeaders) : null,
       clientIp: request.remoteIpAddress ?? null,
       clientPort: request.remotePort ?? null,
       serverIp: destination && isIp(destination.hostname) ? destination.hostname : null,

@@ -7,7 +7,7 @@ import type { ApiEvents, EventName } from '../../src-shared/api/contract.js';
 import type { WsMessageView } from '../../src-shared/api/types.js';
 import type { ConnectionEvent, Flow, FlowSummary, WsMessage } from '../../src-shared/model/flow.js';
 import type { CaptureSink } from '../engine/capture.js';
-import type { FlowStore, PreparedBody } from '../store/index.js';
+import type { FlowStore, QueuedBody } from '../store/index.js';
 import type { EventListener } from './api-service-types.js';
 
 /** Between 50 and 100 ms, as the contract promises. */
@@ -75,7 +75,7 @@ export class LiveFeed implements CaptureSink {
     return this.store.allocateFlowId();
   }
 
-  enqueueFlow(flow: Flow, bodies?: { request?: PreparedBody; response?: PreparedBody }): void {
+  enqueueFlow(flow: Flow, bodies?: { request?: QueuedBody; response?: QueuedBody }): void {
     this.store.enqueueFlow(flow, bodies);
     // Only WebSocket flows are written twice (open, then closed); an HTTP flow costs no map work here.
     const count = flow.kind === 'websocket' ? this.openSockets.get(flow.id) : undefined;

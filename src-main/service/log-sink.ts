@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ConnectionEvent, Flow, WsMessage } from '../../src-shared/model/flow.js';
 import type { CaptureSink } from '../engine/capture.js';
-import type { PreparedBody } from '../store/index.js';
+import type { QueuedBody } from '../store/index.js';
 
 /** A batch is appended this often at most... */
 const FLUSH_INTERVAL_MS = 100;
@@ -96,7 +96,7 @@ export class LogSink implements CaptureSink {
     return this.inner.allocateFlowId();
   }
 
-  enqueueFlow(flow: Flow, bodies?: { request?: PreparedBody; response?: PreparedBody }): void {
+  enqueueFlow(flow: Flow, bodies?: { request?: QueuedBody; response?: QueuedBody }): void {
     this.inner.enqueueFlow(flow, bodies);
     // An open WebSocket is written again when it closes; its line is written then, once.
     if (flow.endedAt === null) return;

@@ -3,15 +3,15 @@
  * (normally) and in the main thread (when no worker could be started), so both behave alike.
  */
 import type Database from 'better-sqlite3';
-import { storeChunk } from './body-codec.js';
-import type { WriteStatements } from './statements.js';
+import { prepareBodySync, storeChunk, type BodyStorage } from './body-codec.js';
+import { FLOW_COLUMNS, type WriteStatements } from './statements.js';
 import { isItemError } from './write-errors.js';
 
 /** Records as they cross to the writer thread: plain data, payloads in buffers we own. */
-export interface WireBody {
-  storage: string;
-  data: Uint8Array;
-}
+export type WireBody =
+  | { storage: BodyStorage; data: Uint8Array }
+  /** Bytes as captured, prepared here (prepareBodySync): measured, and compressed when worth it. */
+  | { storage: 'captured'; data: Uint8Array; contentEncoding: string | null; truncated: boolean };
 
 export type WireItem =
   | { kind: 'flow'; id: number; values: unknown[]; request: WireBody | null; response: WireBody | null }
@@ -26,6 +26,16 @@ export interface RejectedCounts {
 }
 
 
+const DECODED_SIZE_COLUMN = { request: FLOW_COLUMNS.indexOf('request_decoded_size'), response: FLOW_COLUMNS.indexOf('response_decoded_size') };
+
+/** The body as stored; a captured one is prepared now, and what it decodes to goes into its flow's row. */
+function storedBody(body: WireBody, side: 'request' | 'response', values: unknown[]): { storage: BodyStorage; data: Uint8Array } {
+  if (body.storage !== 'captured') return body;
+  const prepared = prepareBodySync(body.data, body);
+  values[DECODED_SIZE_COLUMN[side]] = prepared.decodedSize;
+  return prepared;
+}
+
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
@@ -38,9 +48,11 @@ export function batchCommitter(db: Database.Database, statements: WriteStatement
     for (const item of items) {
       try {
         if (item.kind === 'flow') {
+          const request = item.request && storedBody(item.request, 'request', item.values);
+          const response = item.response && storedBody(item.response, 'response', item.values);
           statements.upsertFlow.run(item.values);
-          if (item.request) statements.upsertBody.run(item.id, 'request', item.request.storage, asBuffer(item.request.data));
-          if (item.response) statements.upsertBody.run(item.id, 'response', item.response.storage, asBuffer(item.response.data));
+          if (request) statements.upsertBody.run(item.id, 'request', request.storage, asBuffer(request.data));
+          if (response) statements.upsertBody.run(item.id, 'response', response.storage, asBuffer(response.data));
         } else if (item.kind === 'messages') {
           const chunk = storeChunk(asBuffer(item.data));
           const info = statements.insertChunk.run(item.flowId, item.firstSeq, item.lastSeq, item.count, chunk.storage, chunk.data);

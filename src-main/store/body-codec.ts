@@ -14,6 +14,23 @@ export interface PreparedBody {
   decodedSize: number | null;
 }
 
+/**
+ * Body bytes as capture saw them, not yet measured or compressed: the writer thread does that
+ * (prepareBodySync), so no zlib work (and no zlib stream set-up, ~100-250 us per body here) falls
+ * on the proxy's thread. `data` is a view of a pooled shared buffer; release() returns it once
+ * the body is committed or dropped.
+ */
+export interface CapturedBody {
+  storage: 'captured';
+  data: Uint8Array;
+  contentEncoding: string | null;
+  truncated: boolean;
+  release(): void;
+}
+
+/** A body as the store's queue takes it: ready to store, or still to be prepared by the writer. */
+export type QueuedBody = PreparedBody | CapturedBody;
+
 /** Identity bodies from this size up are worth compressing; smaller ones are stored as they are. */
 export const COMPRESS_FROM_BYTES = 4 * 1024;
 /** Decoding stops here, so a small "zip bomb" cannot take the process's memory. */
@@ -125,43 +142,66 @@ function compressAsync(data: Buffer): Promise<Buffer> {
   });
 }
 
-/**
- * What prepareBody would give, when it needs no zlib work (a small identity body): most bodies of
- * a busy API are, and they then skip a promise and a turn of the event loop. Null otherwise.
- */
-export function prepareSmallBody(bytes: Uint8Array, info: { contentEncoding: string | null; truncated: boolean }): PreparedBody | null {
-  if (bytes.byteLength >= COMPRESS_FROM_BYTES || isContentEncoded(info.contentEncoding)) return null;
-  return { storage: 'raw', data: bufferOf(bytes), decodedSize: info.truncated ? null : bytes.byteLength };
+interface BodyFacts {
+  contentEncoding: string | null;
+  truncated: boolean;
+}
+
+/** What preparing a body takes: nothing more, measuring what an encoded body decodes to, or compressing an identity one. */
+type BodyPlan =
+  | { kind: 'ready'; body: PreparedBody }
+  | { kind: 'measure'; data: Buffer; codings: Coding[] }
+  | { kind: 'compress'; data: Buffer; decodedSize: number | null };
+
+function planBody(bytes: Uint8Array, info: BodyFacts): BodyPlan {
+  const data = bufferOf(bytes);
+  const parsed = parseContentEncoding(info.contentEncoding);
+  if ('unsupported' in parsed) return { kind: 'ready', body: { storage: 'raw', data, decodedSize: null } };
+  if (parsed.codings.length > 0) {
+    // Already compressed on the wire: keep those bytes, and only measure what they decode to.
+    if (info.truncated) return { kind: 'ready', body: { storage: 'raw', data, decodedSize: null } };
+    return { kind: 'measure', data, codings: parsed.codings };
+  }
+  const decodedSize = info.truncated ? null : data.length;
+  if (data.length < COMPRESS_FROM_BYTES || looksIncompressible(data)) return { kind: 'ready', body: { storage: 'raw', data, decodedSize } };
+  return { kind: 'compress', data, decodedSize };
+}
+
+/** What still does not shrink is stored raw, which saves decompressing it on every read. */
+function smallerOf(data: Buffer, compressed: Buffer, decodedSize: number | null): PreparedBody {
+  return compressed.length < data.length ? { storage: 'br', data: compressed, decodedSize } : { storage: 'raw', data, decodedSize };
 }
 
 /**
- * Turns captured body bytes into what the store keeps. Runs in the capture path before enqueueing,
- * so all zlib work goes through the async APIs (libuv's thread pool), never the event loop.
+ * Turns body bytes into what the store keeps, with zlib's async APIs (libuv's thread pool), for
+ * bodies prepared on the proxy's thread (replays, imports). Captured bodies are prepared by the
+ * writer thread instead (prepareBodySync, see CapturedBody).
  */
-export async function prepareBody(
-  bytes: Uint8Array,
-  info: { contentEncoding: string | null; truncated: boolean },
-): Promise<PreparedBody> {
-  const data = bufferOf(bytes);
-  const parsed = parseContentEncoding(info.contentEncoding);
-  if ('unsupported' in parsed) return { storage: 'raw', data, decodedSize: null };
-  if (parsed.codings.length > 0) {
-    // Already compressed on the wire: keep those bytes, and only measure what they decode to.
-    if (info.truncated) return { storage: 'raw', data, decodedSize: null };
-    let decoded = data;
-    try {
-      for (const coding of parsed.codings) decoded = await decodeStepAsync(coding, decoded, MEASURE_OPTIONS);
-    } catch {
-      return { storage: 'raw', data, decodedSize: null };
-    }
-    return { storage: 'raw', data, decodedSize: decoded.length };
+export async function prepareBody(bytes: Uint8Array, info: BodyFacts): Promise<PreparedBody> {
+  const plan = planBody(bytes, info);
+  if (plan.kind === 'ready') return plan.body;
+  if (plan.kind === 'compress') return smallerOf(plan.data, await compressAsync(plan.data), plan.decodedSize);
+  try {
+    let decoded = plan.data;
+    for (const coding of plan.codings) decoded = await decodeStepAsync(coding, decoded, MEASURE_OPTIONS);
+    return { storage: 'raw', data: plan.data, decodedSize: decoded.length };
+  } catch {
+    return { storage: 'raw', data: plan.data, decodedSize: null };
   }
-  const decodedSize = info.truncated ? null : data.length;
-  if (data.length < COMPRESS_FROM_BYTES || looksIncompressible(data)) return { storage: 'raw', data, decodedSize };
-  const compressed = await compressAsync(data);
-  // What still does not shrink is stored raw, which saves decompressing it on every read.
-  if (compressed.length >= data.length) return { storage: 'raw', data, decodedSize };
-  return { storage: 'br', data: compressed, decodedSize };
+}
+
+/** prepareBody for the writer thread, where blocking on zlib stalls no socket. */
+export function prepareBodySync(bytes: Uint8Array, info: BodyFacts): PreparedBody {
+  const plan = planBody(bytes, info);
+  if (plan.kind === 'ready') return plan.body;
+  if (plan.kind === 'compress') return smallerOf(plan.data, zlib.brotliCompressSync(plan.data, STORE_BROTLI), plan.decodedSize);
+  try {
+    let decoded = plan.data;
+    for (const coding of plan.codings) decoded = decodeStepSync(coding, decoded, MEASURE_OPTIONS);
+    return { storage: 'raw', data: plan.data, decodedSize: decoded.length };
+  } catch {
+    return { storage: 'raw', data: plan.data, decodedSize: null };
+  }
 }
 
 export type ChunkStorage = 'raw' | 'br';

@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import type { Stats } from '../../src-shared/api/types.js';
 import type { ConnectionEvent, Flow, WsMessage } from '../../src-shared/model/flow.js';
 import type { FlowRecord } from '../../src-shared/model/transfer.js';
-import type { PreparedBody } from './body-codec.js';
+import type { QueuedBody } from './body-codec.js';
 import { openDatabase } from './database.js';
 import { compileFilter, registerFilterFunctions } from './filter-sql.js';
 import * as reader from './reader.js';
@@ -22,7 +22,7 @@ import { WriteQueue, type DroppedCounts } from './writer.js';
 import * as transfer from './transfer.js';
 import type { WriteError } from './write-errors.js';
 
-export { prepareBody, type PreparedBody } from './body-codec.js';
+export { prepareBody, type PreparedBody, type QueuedBody } from './body-codec.js';
 export type { BodySide, FlowPage, StoredBody } from './reader.js';
 export { ReadPool } from './read-pool.js';
 export type { Disposable } from '../../src-shared/util/disposable.js';
@@ -137,7 +137,7 @@ export class FlowStore {
   }
 
   /** Inserts the flow, or replaces it (and the bodies given) when its id was written before. */
-  enqueueFlow(flow: Flow, bodies?: { request?: PreparedBody; response?: PreparedBody }): void {
+  enqueueFlow(flow: Flow, bodies?: { request?: QueuedBody; response?: QueuedBody }): void {
     this.writer().addFlow(flow, bodies);
   }
 

@@ -8,31 +8,13 @@
  *   | u32 reasonLength | reason (utf8) | u32 payloadLength | payload
  */
 import type { WsDirection, WsMessage, WsMessageType } from '../../src-shared/model/flow.js';
+import { giveBackSharedBuffer, takeSharedBuffer } from './shared-buffers.js';
 
 const DIRECTIONS: readonly WsDirection[] = ['client-to-server', 'server-to-client'];
 const TYPES: readonly WsMessageType[] = ['text', 'binary', 'ping', 'pong', 'close'];
 const FIXED_BYTES = 4 + 1 + 1 + 8 + 4 + 1 + 4 + 4 + 4;
 
-/**
- * Chunk buffers live in shared memory, in two sizes: the writer thread reads a chunk in place (no
- * copy, no transfer, so it can be sent again if a commit fails) and the buffer is reused once its
- * batch is committed. A busy socket then makes almost no garbage; a quiet one holds only 4 KiB.
- */
-const SMALL_BYTES = 4 * 1024;
-const LARGE_BYTES = 68 * 1024;
-const POOL_LIMIT = 64;
-const pools = new Map<number, Buffer[]>([[SMALL_BYTES, []], [LARGE_BYTES, []]]);
-
-function takeBuffer(minBytes: number): Buffer {
-  const size = minBytes <= SMALL_BYTES ? SMALL_BYTES : minBytes <= LARGE_BYTES ? LARGE_BYTES : minBytes;
-  return pools.get(size)?.pop() ?? Buffer.from(new SharedArrayBuffer(size));
-}
-
-function giveBack(buffer: Buffer): void {
-  const pool = pools.get(buffer.length);
-  if (pool && pool.length < POOL_LIMIT) pool.push(buffer);
-}
-
+/** Chunk buffers come from the shared pools (shared-buffers.ts): a busy socket makes almost no garbage. */
 /** Appends messages of one flow into one buffer; release() once its chunk is committed (or dropped). */
 export class ChunkBuilder {
   firstSeq = -1;
@@ -42,7 +24,7 @@ export class ChunkBuilder {
   private length = 0;
 
   constructor(readonly flowId: number, firstMessageBytes = 0) {
-    this.buffer = takeBuffer(FIXED_BYTES + firstMessageBytes);
+    this.buffer = takeSharedBuffer(FIXED_BYTES + firstMessageBytes);
   }
 
   get byteLength(): number {
@@ -78,16 +60,16 @@ export class ChunkBuilder {
   }
 
   release(): void {
-    giveBack(this.buffer);
+    giveBackSharedBuffer(this.buffer);
     this.buffer = Buffer.alloc(0);
     this.length = 0;
   }
 
   private reserve(needed: number): void {
     if (this.length + needed <= this.buffer.length) return;
-    const grown = takeBuffer(this.length + needed);
+    const grown = takeSharedBuffer(this.length + needed);
     this.buffer.copy(grown, 0, 0, this.length);
-    giveBack(this.buffer);
+    giveBackSharedBuffer(this.buffer);
     this.buffer = grown;
   }
 }

@@ -9,20 +9,24 @@
  * largest single cost of capture in the benchmark.
  */
 import type { WireBody, WireItem } from './batch-commit.js';
+import type { BodyStorage } from './body-codec.js';
 import { flowToRow } from './rows.js';
 import { flowRowValues } from './statements.js';
 import { flowFromWire, type WireFlow } from './wire-flow.js';
 
 export interface WireBatch {
   json: string;
-  /** Every body of the batch, back to back. */
+  /** Every prepared body of the batch, back to back. */
   bytes: Uint8Array;
-  /** Message chunks, read in place (see message-chunks.ts). */
-  chunks: Uint8Array[];
+  /** Message chunks and captured bodies, views of pooled shared memory read in place (shared-buffers.ts). */
+  shared: Uint8Array[];
 }
 
-/** A body in the JSON: its storage and where its bytes lie in `bytes`. */
-type BodyRef = [storage: string, offset: number, length: number] | null;
+/** A body in the JSON: prepared (its bytes in `bytes`), or captured (its bytes in `shared`). */
+type BodyRef =
+  | [storage: BodyStorage, offset: number, length: number]
+  | [storage: 'captured', shared: number, contentEncoding: string | null, truncated: 0 | 1]
+  | null;
 type EncodedItem =
   | ['f', WireFlow, 0 | 1, 0 | 1, BodyRef, BodyRef]
   | ['m', number, number, number, number, number]
@@ -33,7 +37,7 @@ const EMPTY = new Uint8Array(0);
 export class BatchEncoder {
   private readonly parts: string[] = [];
   private readonly bodies: Uint8Array[] = [];
-  private readonly chunks: Uint8Array[] = [];
+  private readonly shared: Uint8Array[] = [];
   private offset = 0;
 
   /**
@@ -46,8 +50,8 @@ export class BatchEncoder {
   }
 
   addMessages(flowId: number, firstSeq: number, lastSeq: number, count: number, data: Uint8Array): void {
-    this.chunks.push(data);
-    this.parts.push(JSON.stringify(['m', flowId, firstSeq, lastSeq, count, this.chunks.length - 1]));
+    this.shared.push(data);
+    this.parts.push(JSON.stringify(['m', flowId, firstSeq, lastSeq, count, this.shared.length - 1]));
   }
 
   addEvent(e: { time: number; type: string; clientIp: string | null; clientPort: number | null; host: string | null; message: string }): void {
@@ -61,11 +65,15 @@ export class BatchEncoder {
       bytes.set(body, at);
       at += body.byteLength;
     }
-    return { json: `[${this.parts.join(',')}]`, bytes, chunks: this.chunks };
+    return { json: `[${this.parts.join(',')}]`, bytes, shared: this.shared };
   }
 
   private bodyRef(body: WireBody | null): string {
     if (!body || body.data.byteLength === 0) return 'null';
+    if (body.storage === 'captured') {
+      this.shared.push(body.data);
+      return JSON.stringify(['captured', this.shared.length - 1, body.contentEncoding, body.truncated ? 1 : 0]);
+    }
     const ref = JSON.stringify([body.storage, this.offset, body.data.byteLength]);
     this.bodies.push(body.data);
     this.offset += body.data.byteLength;
@@ -75,14 +83,18 @@ export class BatchEncoder {
 
 /** The records of a batch, their bytes as views of the batch's buffers. */
 export function decodeBatch(batch: WireBatch): WireItem[] {
-  const body = (ref: BodyRef): WireBody | null => (ref ? { storage: ref[0], data: batch.bytes.subarray(ref[1], ref[1] + ref[2]) } : null);
+  const body = (ref: BodyRef): WireBody | null => {
+    if (!ref) return null;
+    if (ref[0] === 'captured') return { storage: 'captured', data: batch.shared[ref[1]]!, contentEncoding: ref[2], truncated: ref[3] === 1 };
+    return { storage: ref[0], data: batch.bytes.subarray(ref[1], ref[1] + ref[2]) };
+  };
   return (JSON.parse(batch.json) as EncodedItem[]).map((item): WireItem => {
     if (item[0] === 'f') {
       const flow = flowFromWire(item[1]);
       return { kind: 'flow', id: flow.id, values: flowRowValues(flowToRow(flow, item[2] === 1, item[3] === 1)), request: body(item[4]), response: body(item[5]) };
     }
     if (item[0] === 'm') {
-      return { kind: 'messages', flowId: item[1], firstSeq: item[2], lastSeq: item[3], count: item[4], data: batch.chunks[item[5]]! };
+      return { kind: 'messages', flowId: item[1], firstSeq: item[2], lastSeq: item[3], count: item[4], data: batch.shared[item[5]]! };
     }
     return { kind: 'event', time: item[1], type: item[2], clientIp: item[3], clientPort: item[4], host: item[5], message: item[6] };
   });

@@ -1,6 +1,7 @@
 import { ApiError } from '../../src-shared/api/errors.js';
 import type { ConnectionEvent, Flow, WsMessage } from '../../src-shared/model/flow.js';
-import type { PreparedBody } from './body-codec.js';
+import type { WireBody } from './batch-commit.js';
+import type { QueuedBody } from './body-codec.js';
 import type { CommitOutcome, Committer } from './committers.js';
 import { ChunkBuilder } from './message-chunks.js';
 import { BatchEncoder } from './wire-batch.js';
@@ -36,8 +37,8 @@ type FlowItem = {
   bytes: number;
   flowJson: string;
   dropped: { request: boolean; response: boolean };
-  request: PreparedBody | undefined;
-  response: PreparedBody | undefined;
+  request: QueuedBody | undefined;
+  response: QueuedBody | undefined;
 };
 /** The run of messages of one flow that arrived since its last chunk went to the writer. */
 type MessagesItem = { kind: 'messages'; bytes: number; chunk: ChunkBuilder };
@@ -58,10 +59,28 @@ const CHUNK_BYTES = 64 * 1024;
 const RETRY_INTERVAL_MS = 500;
 const EMPTY = new Uint8Array(0);
 
+function wireBody(body: QueuedBody | undefined): WireBody | null {
+  if (!body || body.data.length === 0) return null;
+  if (body.storage === 'captured') return { storage: 'captured', data: body.data, contentEncoding: body.contentEncoding, truncated: body.truncated };
+  return { storage: body.storage, data: body.data };
+}
+
+function release(body: QueuedBody | undefined): void {
+  if (body?.storage === 'captured') body.release();
+}
+
+/** Once an item has left the queue (committed or discarded), its shared buffers can be used again. */
+function releaseItem(item: QueueItem): void {
+  if (item.kind === 'messages') item.chunk.release();
+  else if (item.kind === 'flow') {
+    release(item.request);
+    release(item.response);
+  }
+}
+
 function addToBatch(encoder: BatchEncoder, item: QueueItem): void {
   if (item.kind === 'flow') {
-    const body = (b: PreparedBody | undefined) => (b && b.data.length > 0 ? { storage: b.storage, data: b.data } : null);
-    encoder.addFlow(item.flowJson, item.dropped, body(item.request), body(item.response));
+    encoder.addFlow(item.flowJson, item.dropped, wireBody(item.request), wireBody(item.response));
   } else if (item.kind === 'messages') {
     const { chunk } = item;
     encoder.addMessages(chunk.flowId, chunk.firstSeq, chunk.lastSeq, chunk.count, chunk.view());
@@ -117,12 +136,20 @@ export class WriteQueue {
     return this.bytes;
   }
 
-  addFlow(flow: Flow, bodies?: { request?: PreparedBody; response?: PreparedBody }): void {
-    if (this.isFull('flow')) return;
+  addFlow(flow: Flow, bodies?: { request?: QueuedBody; response?: QueuedBody }): void {
+    if (this.isFull('flow')) {
+      release(bodies?.request);
+      release(bodies?.response);
+      return;
+    }
     let room = this.options.maxQueueBytes - this.bytes;
     // Body bytes go first under overload: a body that does not fit is dropped, its flow still written.
-    const admit = (body: PreparedBody | undefined): PreparedBody | undefined => {
-      if (body === undefined || body.data.length > room) return undefined;
+    const admit = (body: QueuedBody | undefined): QueuedBody | undefined => {
+      if (body === undefined) return undefined;
+      if (body.data.length > room) {
+        release(body);
+        return undefined;
+      }
       room -= body.data.length;
       return body;
     };
@@ -190,7 +217,7 @@ export class WriteQueue {
     this.openChunks.clear();
     for (let i = this.head; i < this.items.length; i++) {
       const item = this.items[i];
-      if (item?.kind === 'messages') item.chunk.release();
+      if (item) releaseItem(item);
     }
     this.items = [];
     this.head = 0;
@@ -286,7 +313,7 @@ export class WriteQueue {
         const item = this.items[i];
         if (!item) continue;
         this.bytes -= item.bytes;
-        if (item.kind === 'messages') item.chunk.release();
+        releaseItem(item);
       }
       this.head = end;
       this.settled += count;

@@ -1,9 +1,11 @@
 /**
  * `npm run bench`: the same load, in one run, straight to local origins, through a bare mockttp
- * passthrough and through Flowscope capturing to SQLite. Throughput drifts 5-20% between runs on
- * this machine, so the figure that matters is the Flowscope ÷ mockttp ratio measured side by side.
+ * passthrough and through Flowscope capturing to SQLite. Throughput drifts 20-40% within seconds
+ * on this machine, so the figure that matters is the Flowscope ÷ mockttp ratio measured side by
+ * side, round by round (see capture-rounds.ts).
  *
- * BENCH_SECONDS (default 5) is the length of each measurement, BENCH_SOAK (default 200000) the
+ * BENCH_ROUNDS (default 7) and BENCH_SECONDS (default 2) set the rounds per scenario and the length
+ * of each measurement: many short rounds beat a few long ones against that drift. BENCH_SOAK (default 200000) the
  * number of requests in the soak. BENCH_ONLY=PART runs only what PART names: capture scenarios
  * whose name contains it, the soak ('soak'), the traffic policy ('policy'), the store queries
  * ('store'), the UI ('ui') or the export of 100,000 flows ('export'). BENCH_VERBOSE=1 prints every
@@ -148,8 +150,8 @@ async function printStoreBenches(only: string | undefined): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  const seconds = envNumber('BENCH_SECONDS', 3);
-  const rounds = envNumber('BENCH_ROUNDS', 3);
+  const seconds = envNumber('BENCH_SECONDS', 2);
+  const rounds = envNumber('BENCH_ROUNDS', 7);
   const soakRequests = Math.round(envNumber('BENCH_SOAK', 200_000));
   const workDir = mkdtempSync(join(tmpdir(), 'flowscope-bench-'));
   const children: ProxyChild[] = [];

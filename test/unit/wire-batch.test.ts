@@ -47,6 +47,19 @@ describe('writer batches', () => {
     expect(flowFromWire(JSON.parse(JSON.stringify(flowToWire(bare))))).toEqual(bare);
   });
 
+  it('pass captured bodies by reference, with what the writer needs to prepare them', () => {
+    const captured = Buffer.from(new SharedArrayBuffer(8)).fill(7);
+    const encoder = new BatchEncoder();
+    encoder.addFlow(JSON.stringify(flowToWire(httpFlow())), { request: false, response: false }, null, { storage: 'captured', data: captured, contentEncoding: 'gzip', truncated: true });
+    const batch = encoder.finish();
+    expect(batch.bytes.byteLength).toBe(0);
+    const [item] = decodeBatch(structuredClone(batch));
+    expect(item?.kind === 'flow' && item.response).toMatchObject({ storage: 'captured', contentEncoding: 'gzip', truncated: true });
+    // Shared memory is not copied on its way: the writer reads what capture wrote.
+    captured[0] = 1;
+    expect(item?.kind === 'flow' && item.response?.data[0]).toBe(1);
+  });
+
   it('sends an empty buffer when no record has bytes', () => {
     const encoder = new BatchEncoder();
     encoder.addFlow(JSON.stringify(flowToWire(httpFlow())), { request: false, response: false }, { storage: 'raw', data: new Uint8Array(0) }, null);
