@@ -65,6 +65,12 @@ function wireBody(body: QueuedBody | undefined): WireBody | null {
   return { storage: body.storage, data: body.data };
 }
 
+/** What a queued body holds in memory: a captured one, its whole pooled buffer, which the queue's byte bound counts. */
+function memoryOf(body: QueuedBody | undefined): number {
+  if (!body) return 0;
+  return body.storage === 'captured' ? body.data.buffer.byteLength : body.data.length;
+}
+
 function release(body: QueuedBody | undefined): void {
   if (body?.storage === 'captured') body.release();
 }
@@ -146,11 +152,11 @@ export class WriteQueue {
     // Body bytes go first under overload: a body that does not fit is dropped, its flow still written.
     const admit = (body: QueuedBody | undefined): QueuedBody | undefined => {
       if (body === undefined) return undefined;
-      if (body.data.length > room) {
+      if (memoryOf(body) > room) {
         release(body);
         return undefined;
       }
-      room -= body.data.length;
+      room -= memoryOf(body);
       return body;
     };
     const request = admit(bodies?.request);
@@ -158,7 +164,7 @@ export class WriteQueue {
     const requestDropped = bodies?.request !== undefined && request === undefined;
     const responseDropped = bodies?.response !== undefined && response === undefined;
     this.dropped.bodies += Number(requestDropped) + Number(responseDropped);
-    const bytes = (request?.data.length ?? 0) + (response?.data.length ?? 0);
+    const bytes = memoryOf(request) + memoryOf(response);
     const dropped = { request: requestDropped, response: responseDropped };
     this.push({ kind: 'flow', bytes, flowJson: JSON.stringify(flowToWire(flow)), dropped, request, response });
   }

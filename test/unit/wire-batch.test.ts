@@ -47,16 +47,20 @@ describe('writer batches', () => {
     expect(flowFromWire(JSON.parse(JSON.stringify(flowToWire(bare))))).toEqual(bare);
   });
 
-  it('pass captured bodies by reference, with what the writer needs to prepare them', () => {
-    const captured = Buffer.from(new SharedArrayBuffer(8)).fill(7);
+  it('copy small captured bodies and pass large ones by reference, with what the writer needs to prepare them', () => {
+    const small = Buffer.from(new SharedArrayBuffer(8)).fill(7);
+    const large = Buffer.from(new SharedArrayBuffer(64 * 1024)).fill(8);
     const encoder = new BatchEncoder();
-    encoder.addFlow(JSON.stringify(flowToWire(httpFlow())), { request: false, response: false }, null, { storage: 'captured', data: captured, contentEncoding: 'gzip', truncated: true });
+    encoder.addFlow(JSON.stringify(flowToWire(httpFlow())), { request: false, response: false }, { storage: 'captured', data: small, contentEncoding: null, truncated: false }, { storage: 'captured', data: large, contentEncoding: 'gzip', truncated: true });
     const batch = encoder.finish();
-    expect(batch.bytes.byteLength).toBe(0);
+    expect(batch.bytes.byteLength).toBe(8);
+    expect(batch.shared).toHaveLength(1);
     const [item] = decodeBatch(structuredClone(batch));
+    expect(item?.kind === 'flow' && item.request).toMatchObject({ storage: 'captured', contentEncoding: null, truncated: false });
+    expect(item?.kind === 'flow' && [...item.request!.data]).toEqual([...small]);
     expect(item?.kind === 'flow' && item.response).toMatchObject({ storage: 'captured', contentEncoding: 'gzip', truncated: true });
     // Shared memory is not copied on its way: the writer reads what capture wrote.
-    captured[0] = 1;
+    large[0] = 1;
     expect(item?.kind === 'flow' && item.response?.data[0]).toBe(1);
   });
 
