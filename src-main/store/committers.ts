@@ -86,8 +86,7 @@ export class WorkerCommitter implements Committer {
     this.pending = { seq: ++this.seq, done };
     // While a batch is out, its ack keeps the process alive (someone may await committed()).
     this.acks.ref();
-    // The body buffer is the batch's own (a retry encodes a new one): transferred, not copied.
-    this.worker.postMessage({ type: 'batch', seq: this.seq, batch }, batch.bytes.byteLength > 0 ? [batch.bytes.buffer as ArrayBuffer] : []);
+    this.worker.postMessage({ type: 'batch', seq: this.seq, batch });
   }
 
   waitIdle(): void {

@@ -1,7 +1,10 @@
 /**
- * How a batch of records crosses to the writer thread: one JSON text for all of its records, one
- * buffer holding every body byte (transferred, not copied), and the WebSocket message chunks as
- * views of their shared memory.
+ * How a batch of records crosses to the writer thread: one JSON text for all of its records and
+ * the bytes of its bodies, written into one pooled shared buffer (the arena), plus the WebSocket
+ * message chunks and large bodies as views of their own shared memory. The arena goes back to its
+ * pool once the batch is committed: a batch as a fresh string and a fresh transferred buffer
+ * (hundreds of KiB each, mapped and unmapped every time) cost postMessage about 1 ms of the
+ * proxy's thread per batch in the benchmark.
  *
  * A flow travels as the JSON of its wire form (wire-flow.ts), and the writer thread turns it into
  * a row: on the proxy's thread, a flow costs one JSON.stringify. Before, the proxy's thread built
@@ -10,12 +13,14 @@
  */
 import type { WireBody, WireItem } from './batch-commit.js';
 import type { BodyStorage } from './body-codec.js';
+import { takeSharedBuffer } from './shared-buffers.js';
 import { flowToRow } from './rows.js';
 import { flowRowValues } from './statements.js';
 import { flowFromWire, type WireFlow } from './wire-flow.js';
 
 export interface WireBatch {
-  json: string;
+  /** UTF-8 JSON of the records. */
+  json: Uint8Array;
   /** The bytes of the batch's bodies, back to back; large captured bodies excepted. */
   bytes: Uint8Array;
   /** Message chunks and large captured bodies, views of pooled shared memory read in place (shared-buffers.ts). */
@@ -40,7 +45,9 @@ type EncodedItem =
   | ['m', number, number, number, number, number]
   | ['e', number, string, string | null, number | null, string | null, string];
 
-const EMPTY = new Uint8Array(0);
+const OPEN = 0x5b; // [
+const COMMA = 0x2c;
+const CLOSE = 0x5d; // ]
 
 export class BatchEncoder {
   private readonly parts: string[] = [];
@@ -66,14 +73,24 @@ export class BatchEncoder {
     this.parts.push(JSON.stringify(['e', e.time, e.type, e.clientIp, e.clientPort, e.host, e.message]));
   }
 
-  finish(): WireBatch {
-    const bytes = this.offset === 0 ? EMPTY : new Uint8Array(this.offset);
+  /** The batch, in an arena from the shared pool: give it back (giveBackSharedBuffer) once the batch is committed. */
+  finish(): { batch: WireBatch; arena: Buffer } {
+    let textBytes = 2;
+    for (const part of this.parts) textBytes += Buffer.byteLength(part) + 1;
+    const arena = takeSharedBuffer(textBytes + this.offset);
     let at = 0;
+    arena[at++] = OPEN;
+    this.parts.forEach((part, i) => {
+      if (i > 0) arena[at++] = COMMA;
+      at += arena.write(part, at);
+    });
+    arena[at++] = CLOSE;
+    const json = arena.subarray(0, at);
     for (const body of this.bodies) {
-      bytes.set(body, at);
+      arena.set(body, at);
       at += body.byteLength;
     }
-    return { json: `[${this.parts.join(',')}]`, bytes, shared: this.shared };
+    return { batch: { json, bytes: arena.subarray(json.length, at), shared: this.shared }, arena };
   }
 
   private bodyRef(body: WireBody | null): string {
@@ -99,7 +116,8 @@ export function decodeBatch(batch: WireBatch): WireItem[] {
     if (ref[0] === 'captured') return { storage: 'captured', data, contentEncoding: ref[3], truncated: ref[4] === 1 };
     return { storage: ref[0], data };
   };
-  return (JSON.parse(batch.json) as EncodedItem[]).map((item): WireItem => {
+  const text = Buffer.from(batch.json.buffer, batch.json.byteOffset, batch.json.byteLength).toString('utf8');
+  return (JSON.parse(text) as EncodedItem[]).map((item): WireItem => {
     if (item[0] === 'f') {
       const flow = flowFromWire(item[1]);
       return { kind: 'flow', id: flow.id, values: flowRowValues(flowToRow(flow, item[2] === 1, item[3] === 1)), request: body(item[4]), response: body(item[5]) };

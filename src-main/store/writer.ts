@@ -4,6 +4,7 @@ import type { WireBody } from './batch-commit.js';
 import type { QueuedBody } from './body-codec.js';
 import type { CommitOutcome, Committer } from './committers.js';
 import { ChunkBuilder } from './message-chunks.js';
+import { giveBackSharedBuffer } from './shared-buffers.js';
 import { BatchEncoder } from './wire-batch.js';
 import { flowToWire } from './wire-flow.js';
 import { describeWriteError, type WriteError } from './write-errors.js';
@@ -297,7 +298,13 @@ export class WriteQueue {
       addToBatch(encoder, item);
     }
     this.inFlight = end - this.head;
-    this.committer.submit(encoder.finish(), (outcome) => this.onCommitted(outcome));
+    const { batch, arena } = encoder.finish();
+    this.committer.submit(batch, (outcome) => {
+      // A failed batch is encoded again for the retry; its arena is left to the GC, in case a
+      // writer thread that was given up on still reads it.
+      if (outcome.ok) giveBackSharedBuffer(arena);
+      this.onCommitted(outcome);
+    });
   }
 
   private onCommitted(outcome: CommitOutcome): void {

@@ -18,7 +18,7 @@ describe('writer batches', () => {
     encoder.addMessages(8, 0, 3, 4, chunk);
     encoder.addFlow(JSON.stringify(flowToWire(plain)), { request: false, response: false }, null, { storage: 'br', data: utf8('compressed') });
     encoder.addEvent(event);
-    const batch = encoder.finish();
+    const { batch } = encoder.finish();
     // One buffer holds every body byte, so one transfer carries them all.
     expect(batch.bytes.byteLength).toBe(7 + 10);
 
@@ -52,7 +52,7 @@ describe('writer batches', () => {
     const large = Buffer.from(new SharedArrayBuffer(64 * 1024)).fill(8);
     const encoder = new BatchEncoder();
     encoder.addFlow(JSON.stringify(flowToWire(httpFlow())), { request: false, response: false }, { storage: 'captured', data: small, contentEncoding: null, truncated: false }, { storage: 'captured', data: large, contentEncoding: 'gzip', truncated: true });
-    const batch = encoder.finish();
+    const { batch } = encoder.finish();
     expect(batch.bytes.byteLength).toBe(8);
     expect(batch.shared).toHaveLength(1);
     const [item] = decodeBatch(structuredClone(batch));
@@ -67,7 +67,7 @@ describe('writer batches', () => {
   it('sends an empty buffer when no record has bytes', () => {
     const encoder = new BatchEncoder();
     encoder.addFlow(JSON.stringify(flowToWire(httpFlow())), { request: false, response: false }, { storage: 'raw', data: new Uint8Array(0) }, null);
-    const batch = encoder.finish();
+    const { batch } = encoder.finish();
     expect(batch.bytes.byteLength).toBe(0);
     expect(decodeBatch(batch)[0]).toMatchObject({ kind: 'flow', request: null, response: null });
   });
