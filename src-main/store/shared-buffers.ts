@@ -7,10 +7,10 @@
  */
 const SIZE_CLASSES = [4 * 1024, 68 * 1024, 1024 * 1024 + 4 * 1024] as const;
 /**
- * How many idle buffers each class keeps: 4, 4.3 and 16 MiB at most. A busy proxy has a batch or
+ * How many idle buffers each class keeps: 4, 4.3 and 8 MiB at most. A busy proxy has a batch or
  * two of small bodies in flight (hundreds); a buffer the pool cannot take waits for a full GC.
  */
-const POOL_LIMITS = [1024, 64, 16] as const;
+const POOL_LIMITS = [1024, 64, 8] as const;
 const pools = new Map<number, Buffer[]>(SIZE_CLASSES.map((size) => [size, []]));
 
 /** A buffer of at least `minBytes`, from a pool when one of its sizes fits. */

@@ -24,6 +24,12 @@ try {
   // No /proc (macOS, Windows), or not allowed: the default priority.
 }
 const db = openDatabase(file);
+/**
+ * Captured flows are appended: every B-tree grows at its right edge, so a few hundred pages are
+ * all the writer touches. SQLite's default cache (16 MiB here) only fills with pages it will not
+ * read again; 4 MiB keeps the soak's peak RSS ~12 MiB lower at the same speed.
+ */
+db.pragma('cache_size = -4096');
 const commit = batchCommitter(db, prepareWriteStatements(db));
 
 function answer(ack: Ack): void {
