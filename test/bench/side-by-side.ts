@@ -3,7 +3,7 @@
  * benchmark proper. Flowscope and a baseline proxy get the same load at the same time, so both
  * run through the same moments of this machine, whose speed drifts 20-40% within seconds; what
  * is compared is CPU per request of each proxy's event-loop thread. An A/A run (mockttp against
- * itself) stays within ~3% this way, where back-to-back throughput rounds spread 0.6-1.4.
+ * itself) stays within ~3% this way, where back-to-back throughput rounds of the same proxy spread 0.77-1.38.
  *
  * The baseline is bare mockttp, or with BENCH_BASELINE=PATH another build's proxy-child.js
  * (e.g. a worktree of an earlier commit, after `npx tsc -b tsconfig.json` there) running
