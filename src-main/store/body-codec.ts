@@ -38,8 +38,9 @@ export const MAX_DECODED_BYTES = 256 * 1024 * 1024;
 
 const DECODE_OPTIONS = { maxOutputLength: MAX_DECODED_BYTES };
 /**
- * Capture only measures what an encoded body decodes to, on libuv's shared threads; a small body
- * that inflates past this (a compression bomb) is left unmeasured rather than inflated in full.
+ * Preparing a body only measures what an encoded body decodes to (on the writer thread, or libuv's
+ * threads for prepareBody); a small body that inflates past this (a compression bomb) is left
+ * unmeasured rather than inflated in full.
  */
 const MEASURE_OPTIONS = { maxOutputLength: 16 * 1024 * 1024 };
 

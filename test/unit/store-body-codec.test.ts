@@ -6,6 +6,7 @@ import {
   decodeContent,
   parseContentEncoding,
   prepareBody,
+  prepareBodySync,
   unstoreBody,
 } from '../../src-main/store/body-codec.js';
 
@@ -55,6 +56,22 @@ describe('body codec', () => {
     const prepared = await prepareBody(random, { contentEncoding: null, truncated: false });
     expect(prepared.storage).toBe('raw');
     expect(prepared.data.equals(random)).toBe(true);
+  });
+
+  it.each([
+    ['identity, large', text, null, false],
+    ['identity, small', Buffer.from('hello'), null, false],
+    ['identity, truncated', text, null, true],
+    ['incompressible', crypto.randomBytes(64 * 1024), null, false],
+    ['gzip', zlib.gzipSync(text), 'gzip', false],
+    ['gzip, truncated', zlib.gzipSync(text).subarray(0, 100), 'gzip', true],
+    ['corrupt br', Buffer.from('not brotli at all'), 'br', false],
+    ['unknown coding', text, 'zstd', false],
+  ])('prepares %s bodies on the writer thread as it does on the thread pool', async (_name, bytes, contentEncoding, truncated) => {
+    const info = { contentEncoding, truncated };
+    const sync = prepareBodySync(bytes, info);
+    const async = await prepareBody(bytes, info);
+    expect({ ...sync, data: Buffer.from(sync.data) }).toEqual({ ...async, data: Buffer.from(async.data) });
   });
 
   it('accepts a plain Uint8Array', async () => {
