@@ -9,7 +9,9 @@ import { Capture, type CaptureSink } from './capture.js';
 import type { FlowError } from '../../src-shared/model/errors.js';
 import type { ProxyMode } from '../../src-shared/model/policy-values.js';
 import type { TrafficPolicy } from '../policy/traffic-policy.js';
-import { keepRequestBodiesStreamable, useExactLoopDetection, withListenHost, type AgentHook, type ListenerHooks } from './mockttp-internals.js';
+import {
+  cacheUpstreamTlsOptions, keepRequestBodiesStreamable, rememberPort, useExactLoopDetection, withListenHost, type AgentHook, type ListenerHooks,
+} from './mockttp-internals.js';
 import { policyResponse } from './request-policy.js';
 import type { CaMaterial } from '../ca/index.js';
 import { answerOnboarding } from './onboarding.js';
@@ -88,6 +90,7 @@ function listenerHooks(options: EngineOptions, mode: ProxyMode, capture: Capture
 export async function startEngine(options: EngineOptions, sink: CaptureSink): Promise<Engine> {
   keepRequestBodiesStreamable();
   useExactLoopDetection();
+  cacheUpstreamTlsOptions();
   const mode: ProxyMode = options.mode ?? { kind: 'regular', port: null };
   const hostnames = (hosts: string[] | undefined) => (hosts?.length ? hosts.map((hostname) => ({ hostname })) : undefined);
   const passthrough = hostnames(options.tlsPassthroughHosts);
@@ -138,6 +141,7 @@ export async function startEngine(options: EngineOptions, sink: CaptureSink): Pr
     throw error;
   }
   const port = server.port;
+  const forgetPort = rememberPort(server, port);
   const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     host: options.host,
@@ -145,7 +149,10 @@ export async function startEngine(options: EngineOptions, sink: CaptureSink): Pr
     url: `http://${urlHost}:${port}`,
     mode,
     capture,
-    stop: () => server.stop(),
+    stop: () => {
+      forgetPort();
+      return server.stop();
+    },
   };
 }
 

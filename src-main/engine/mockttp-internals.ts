@@ -9,6 +9,8 @@
  *   every one to the console; our step subclasses add timeouts, plain-text explanations and a
  *   hook that reports the classified error to capture.
  * - Its WebSocket events carry no ping, pong or close direction; our WebSocket step hooks them.
+ * - It repeats per-request work whose answer never changes (its own port, upstream TLS options);
+ *   capture's budget is ~15% of a proxied request, so those are remembered instead.
  */
 import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
@@ -218,6 +220,54 @@ export function useExactLoopDetection(): void {
   if (loopCheckPatched) return;
   loopCheckPatched = true;
   socketUtil.isSocketLoop = isRequestLoop;
+}
+
+const passthroughHandling: { getUpstreamTlsOptions: (params: Any) => object } = internal('rules/passthrough-handling.js');
+let tlsOptionsCached = false;
+
+/**
+ * mockttp works out the upstream TLS options (a Firefox-like client hello: curves, sigalgs and
+ * ciphers joined into strings, and the trust settings) afresh for every request, plain HTTP
+ * included: about 2% of a proxied request's time on the event loop. They depend only on the host,
+ * the port and the step's settings, which a step keeps for its life, so each is worked out once.
+ * Options that mirror a client's TLS fingerprint depend on its connection and are never cached
+ * (we do not turn that on).
+ */
+export function cacheUpstreamTlsOptions(): void {
+  if (tlsOptionsCached) return;
+  tlsOptionsCached = true;
+  const original = passthroughHandling.getUpstreamTlsOptions;
+  // Per step settings object (each step has its own clientCertificateHostMap), then per host and port.
+  const caches = new WeakMap<object, { ignore: unknown; cas: unknown; byHost: Map<string, object> }>();
+  passthroughHandling.getUpstreamTlsOptions = (params: Any) => {
+    const certMap = params.clientCertificateHostMap;
+    if (params.connection || typeof certMap !== 'object' || certMap === null) return original(params);
+    let cache = caches.get(certMap);
+    if (!cache || cache.ignore !== params.ignoreHostHttpsErrors || cache.cas !== params.trustedCAs) {
+      cache = { ignore: params.ignoreHostHttpsErrors, cas: params.trustedCAs, byHost: new Map() };
+      caches.set(certMap, cache);
+    }
+    const key = `${params.hostname} ${params.port}`;
+    let options = cache.byHost.get(key);
+    if (!options) {
+      if (cache.byHost.size >= 2000) cache.byHost.clear();
+      // Callers spread it into their request options; frozen so none can change it for the next.
+      options = Object.freeze(original(params));
+      cache.byHost.set(key, options);
+    }
+    return options;
+  };
+}
+
+/**
+ * mockttp reads its own port (server.address(), a system call) for every request it parses. The
+ * port is fixed once listening, so this instance answers it from memory until it stops.
+ */
+export function rememberPort(server: object, port: number): () => void {
+  Object.defineProperty(server, 'port', { configurable: true, get: () => port });
+  return () => {
+    delete (server as { port?: number }).port;
+  };
 }
 
 const socketExtensions: { LastTunnelAddress: symbol } = internal('util/socket-extensions.js');
