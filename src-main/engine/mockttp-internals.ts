@@ -193,6 +193,51 @@ interface SocketEnds {
 }
 
 /**
+ * The upstream sockets of one passthrough step (mockttp adds each once connected and deletes it
+ * when closed), indexed by local port: the loop check then looks at the sockets that could be the
+ * other end of a request's connection, not at all of them for every request.
+ */
+export class OutgoingSockets extends Set<SocketEnds> {
+  private readonly byLocalPort = new Map<number, Set<SocketEnds>>();
+  /** The port each was indexed under: a closed socket no longer knows its own. */
+  private readonly portOf = new Map<SocketEnds, number>();
+
+  override add(socket: SocketEnds): this {
+    super.add(socket);
+    const port = socket.localPort;
+    if (port !== undefined && !this.portOf.has(socket)) {
+      this.portOf.set(socket, port);
+      let sockets = this.byLocalPort.get(port);
+      if (!sockets) this.byLocalPort.set(port, (sockets = new Set()));
+      sockets.add(socket);
+    }
+    return this;
+  }
+
+  override delete(socket: SocketEnds): boolean {
+    const port = this.portOf.get(socket);
+    if (port !== undefined) {
+      this.portOf.delete(socket);
+      const sockets = this.byLocalPort.get(port);
+      sockets?.delete(socket);
+      if (sockets?.size === 0) this.byLocalPort.delete(port);
+    }
+    return super.delete(socket);
+  }
+
+  override clear(): void {
+    this.byLocalPort.clear();
+    this.portOf.clear();
+    super.clear();
+  }
+
+  /** The sockets whose local port is `port`. */
+  withLocalPort(port: number): Iterable<SocketEnds> {
+    return this.byLocalPort.get(port) ?? [];
+  }
+}
+
+/**
  * A request loop is a connection from this proxy to itself: one of our outgoing sockets is the
  * other end of the incoming one, so all four ends match. mockttp compares only the outgoing local
  * end with the incoming remote end, and Linux gives the same ephemeral port to connections with
@@ -201,7 +246,8 @@ interface SocketEnds {
  */
 export function isRequestLoop(outgoingSockets: Iterable<SocketEnds>, incoming: SocketEnds): boolean {
   if (incoming.remotePort === undefined || incoming.localPort === undefined) return false;
-  for (const outgoing of outgoingSockets) {
+  const candidates = outgoingSockets instanceof OutgoingSockets ? outgoingSockets.withLocalPort(incoming.remotePort) : outgoingSockets;
+  for (const outgoing of candidates) {
     if (
       outgoing.localPort === incoming.remotePort &&
       outgoing.remotePort === incoming.localPort &&
