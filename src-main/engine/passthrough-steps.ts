@@ -7,7 +7,10 @@ import type { ServerResponse } from 'node:http';
 import { Transform } from 'node:stream';
 import type { InitiatedResponse, RequestStep, WebSocketStep } from 'mockttp';
 import type { FlowError } from '../../src-shared/model/errors.js';
-import { abortErrorModule, chosenProxyOf, requestStepDefinitions, requestStepImpls, setAgentHook } from './mockttp-internals.js';
+import {
+  abortErrorModule, chosenProxyOf, OutgoingSockets, requestStepDefinitions, requestStepImpls, setAgentHook,
+} from './mockttp-internals.js';
+import { Deadlines } from './deadlines.js';
 import { ONBOARDING_HOST } from './onboarding.js';
 import { applyPolicy, connectionOf, proxyLabel } from './request-policy.js';
 import {
@@ -85,6 +88,10 @@ class FlowscopePassThroughStepImpl extends requestStepImpls.PassThroughStepImpl 
     Object.assign(new FlowscopePassThroughStepImpl(), definition);
   declare settings: PassThroughSettings;
   declare hooks: StepHooks;
+  /** Indexed, so that mockttp's loop check (isRequestLoop) does not walk every upstream socket per request. */
+  outgoingSockets = new OutgoingSockets();
+  /** Response timeouts of this step's requests. */
+  private deadlines: Deadlines | undefined;
 
   async handle(clientReq: OngoingRequest, clientRes: TrackedResponse, options: unknown): Promise<void> {
     if (this.settings.onboarding && clientReq.url.includes(ONBOARDING_HOST)) {
@@ -175,28 +182,34 @@ class FlowscopePassThroughStepImpl extends requestStepImpls.PassThroughStepImpl 
       clientRes.end(body);
     };
     refuseBody = () => fail({ type: 'ABORTED', message: 'The request body was over the limit.' });
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
-        if (clientRes.headersSent) return;
-        abortUpstream(clientRes);
-        fail({ type: 'TIMEOUT', message: `No response headers within ${this.settings.responseTimeoutMs} ms` });
-        // Return at once so mockttp records our 504 as the response rather than an abort.
-        resolve();
-      }, this.settings.responseTimeoutMs);
-    });
     const handled: Promise<void> = super.handle(clientReq, clientRes, options);
     try {
-      await Promise.race([handled, timedOut]);
+      // Settles when mockttp is done, or at the response timeout (then at once, so mockttp
+      // records our 504 as the response rather than an abort).
+      await new Promise<void>((resolve, reject) => {
+        this.deadlines ??= new Deadlines(this.settings.responseTimeoutMs);
+        const deadline = this.deadlines.add(() => {
+          if (clientRes.headersSent) return;
+          abortUpstream(clientRes);
+          fail({ type: 'TIMEOUT', message: `No response headers within ${this.settings.responseTimeoutMs} ms` });
+          resolve();
+        });
+        handled.then(
+          () => {
+            this.deadlines!.cancel(deadline);
+            resolve();
+          },
+          (error: unknown) => {
+            this.deadlines!.cancel(deadline);
+            reject(error);
+          },
+        );
+      });
     } catch (error) {
       if (error instanceof abortErrorModule.AbortError) throw error;
       // The client went away and mockttp hung up on the upstream: an abort, not an upstream failure.
       if (clientRes.destroyed && !failed) throw new abortErrorModule.AbortError('The client closed the connection', 'CLIENT_ABORTED');
       fail(classifyUpstreamError(error));
-    } finally {
-      clearTimeout(timer);
-      // After a timeout the upstream request is aborted and this rejects; nobody waits for it.
-      handled.catch(() => undefined);
     }
   }
 }
