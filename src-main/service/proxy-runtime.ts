@@ -14,7 +14,7 @@ import { PolicyState } from './policy-state.js';
 import { FlowStore, ReadPool } from '../store/index.js';
 import type { Disposable, RetentionCaps } from '../store/index.js';
 import { LiveFeed } from './live-feed.js';
-import { lockDataDir, removeRuntimeFile, writeRuntimeFile } from './runtime-file.js';
+import { lockDataDir, removeRuntimeFile, writeRuntimeFile, writeRuntimeFileAsync, type RuntimeInfo } from './runtime-file.js';
 
 export { DataDirInUseError } from './runtime-file.js';
 
@@ -137,35 +137,53 @@ async function startLocked(options: RuntimeOptions, unlock: () => void): Promise
 
   const startedAt = Date.now();
   const stats = () => ({ ...store.queueStats(), inFlight: engine.capture.inFlight });
-  const publish = () =>
-    writeRuntimeFile(dataDir, {
-      pid: process.pid,
-      host: engine.host,
-      port: engine.port,
-      proxyUrl: engine.url,
-      startedAt,
-      updatedAt: Date.now(),
-      caCertPath: ca.certPath,
-      databasePath,
-      uiUrl: options.uiUrl?.() ?? null,
-      stats: stats(),
-    });
+  const runtimeInfo = (): RuntimeInfo => ({
+    pid: process.pid,
+    host: engine.host,
+    port: engine.port,
+    proxyUrl: engine.url,
+    startedAt,
+    updatedAt: Date.now(),
+    caCertPath: ca.certPath,
+    databasePath,
+    uiUrl: options.uiUrl?.() ?? null,
+    stats: stats(),
+  });
   try {
-    publish();
+    writeRuntimeFile(dataDir, runtimeInfo());
   } catch (error) {
     retention?.dispose();
     await engine.stop();
     store.close();
     throw new Error(`Cannot write ${path.join(dataDir, 'proxy.json')} (${(error as Error).message}). Check that the data directory is writable.`);
   }
-  const republish = () => {
+  // The periodic refresh goes through libuv's threads; one at a time, and stop waits for it.
+  let refreshing: Promise<void> | null = null;
+  /** Counts the writes made at once, so a refresh begun before one of them does not undo it. */
+  let writes = 0;
+  /** Written at once: whoever calls it (serve, once the UI listens) relies on the file saying so. */
+  const writeNow = () => {
     try {
-      publish();
+      writeRuntimeFile(dataDir, runtimeInfo());
     } catch {
       // A full disk must not stop the proxy; status is simply stale until space returns.
     }
   };
-  const statusTimer = setInterval(republish, STATUS_INTERVAL_MS);
+  const republish = () => {
+    writes++;
+    writeNow();
+    // A refresh already replacing the file could land after this write: write again after it.
+    if (refreshing) void refreshing.then(writeNow);
+  };
+  const refresh = () => {
+    const at = writes;
+    refreshing ??= writeRuntimeFileAsync(dataDir, runtimeInfo(), () => writes === at)
+      .catch(() => undefined)
+      .finally(() => {
+        refreshing = null;
+      });
+  };
+  const statusTimer = setInterval(refresh, STATUS_INTERVAL_MS);
   statusTimer.unref();
 
   let stopping: Promise<void> | null = null;
@@ -205,6 +223,7 @@ async function startLocked(options: RuntimeOptions, unlock: () => void): Promise
         await logSink?.close();
         await reads.dispose();
         store.close();
+        await refreshing;
         removeRuntimeFile(dataDir);
         unlock();
       })()),

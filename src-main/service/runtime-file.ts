@@ -3,6 +3,7 @@
  * so `flowscope status` (another process) can answer and a second `serve` can refuse politely.
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface RuntimeInfo {
@@ -28,6 +29,19 @@ export function writeRuntimeFile(dataDir: string, info: RuntimeInfo): void {
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, JSON.stringify(info, null, 2), { mode: 0o600 });
   renameSync(temp, file);
+}
+
+/**
+ * The same, off the event loop: the once-a-second refresh would otherwise stall every proxied
+ * request for its system calls. `current()` is asked before the file is replaced, so an older
+ * snapshot never overwrites one written since.
+ */
+export async function writeRuntimeFileAsync(dataDir: string, info: RuntimeInfo, current: () => boolean): Promise<void> {
+  const file = runtimeFilePath(dataDir);
+  const temp = `${file}.${process.pid}.refresh.tmp`;
+  await writeFile(temp, JSON.stringify(info, null, 2), { mode: 0o600 });
+  if (current()) await rename(temp, file);
+  else await rm(temp, { force: true });
 }
 
 export function removeRuntimeFile(dataDir: string): void {

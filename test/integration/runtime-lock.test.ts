@@ -1,6 +1,8 @@
 /** One data directory, one running Flowscope, also within a single process. */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DataDirInUseError, startProxyRuntime } from '../../src-main/service/proxy-runtime.js';
+import { runtimeFilePath } from '../../src-main/service/runtime-file.js';
 import { tempDir } from './harness.js';
 
 describe('the data directory lock', () => {
@@ -15,5 +17,29 @@ describe('the data directory lock', () => {
     }
     const second = await startProxyRuntime({ dataDir, port: 0 });
     await second.stop();
+  });
+});
+
+describe('proxy.json, which `flowscope status` reads', () => {
+  it('is refreshed every second without leaving temporary files, and removed when the runtime stops', async () => {
+    const dataDir = tempDir('flowscope-status-');
+    const runtime = await startProxyRuntime({ dataDir, port: 0 });
+    const read = () => JSON.parse(readFileSync(runtimeFilePath(dataDir), 'utf8')) as { updatedAt: number; port: number; stats: { inFlight: number } };
+    try {
+      const first = read();
+      expect(first.port).toBe(runtime.engine.port);
+      const deadline = Date.now() + 5000;
+      while (read().updatedAt === first.updatedAt && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(read().updatedAt).toBeGreaterThan(first.updatedAt);
+      expect(read().stats.inFlight).toBe(0);
+      // A write asked for at once is in the file when the call returns.
+      const before = Date.now();
+      runtime.publish();
+      expect(read().updatedAt).toBeGreaterThanOrEqual(before);
+    } finally {
+      await runtime.stop();
+    }
+    expect(existsSync(runtimeFilePath(dataDir))).toBe(false);
+    expect(readdirSync(dataDir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 });
