@@ -10,7 +10,7 @@ import type { FlowError } from '../../src-shared/model/errors.js';
 import type { ProxyMode } from '../../src-shared/model/policy-values.js';
 import type { TrafficPolicy } from '../policy/traffic-policy.js';
 import {
-  cacheUpstreamTlsOptions, keepRequestBodiesStreamable, rememberPort, useExactLoopDetection, withListenHost, type AgentHook, type ListenerHooks,
+  cacheUpstreamTlsOptions, keepRequestBodiesStreamable, rememberPort, skipResponseBodyTracking, useExactLoopDetection, withListenHost, type AgentHook, type ListenerHooks,
 } from './mockttp-internals.js';
 import { policyResponse } from './request-policy.js';
 import type { CaMaterial } from '../ca/index.js';
@@ -91,6 +91,7 @@ export async function startEngine(options: EngineOptions, sink: CaptureSink): Pr
   keepRequestBodiesStreamable();
   useExactLoopDetection();
   cacheUpstreamTlsOptions();
+  skipResponseBodyTracking();
   const mode: ProxyMode = options.mode ?? { kind: 'regular', port: null };
   const hostnames = (hosts: string[] | undefined) => (hosts?.length ? hosts.map((hostname) => ({ hostname })) : undefined);
   const passthrough = hostnames(options.tlsPassthroughHosts);

@@ -15,6 +15,7 @@
 import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import net, { type Socket } from 'node:net';
+import { Readable } from 'node:stream';
 import path from 'node:path';
 
 const require = createRequire(import.meta.url);
@@ -37,8 +38,12 @@ export const wsStepImpls: { WsStepLookup: Record<string, Any>; PassThroughWebSoc
   internal('rules/websockets/websocket-step-impls.js');
 export const wsStepDefinitions: { PassThroughWebSocketStep: Any } =
   internal('rules/websockets/websocket-step-definitions.js');
-const requestUtils: { preprocessRequest: (...args: Any[]) => Any; parseRawHttpResponse: (data: Buffer, request: Any) => Any } =
-  internal('util/request-utils.js');
+const requestUtils: {
+  preprocessRequest: (...args: Any[]) => Any;
+  trackResponse: (response: Any, timingEvents: Any, tags: string[], options: Any) => Any;
+  parseRequestBody: (stream: Any, options: { maxSize: number }) => void;
+  parseRawHttpResponse: (data: Buffer, request: Any) => Any;
+} = internal('util/request-utils.js');
 
 /** mockttp's parser for a raw HTTP response head (used for refused WebSocket upgrades). */
 export const parseRawHttpResponse = (data: Buffer, request: unknown) => requestUtils.parseRawHttpResponse(data, request);
@@ -155,11 +160,29 @@ export function proxyAuthorizationOf(req: object): string | undefined {
   return (req as Record<symbol, string | undefined>)[PROXY_AUTHORIZATION];
 }
 
+/** HTTP/1 requests without Content-Length or Transfer-Encoding have no body (RFC 9112 6.3). */
+export function requestHasNoBody(req: Pick<IncomingMessage, 'headers' | 'httpVersionMajor'>): boolean {
+  const length = req.headers['content-length'];
+  return req.httpVersionMajor < 2 && (length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined;
+}
+
+function endedStream(): Readable {
+  const stream = new Readable({ read() {} });
+  stream.push(null);
+  return stream;
+}
+
 /**
+ * Request bodies as mockttp's passthrough reads them.
+ *
  * mockttp resolves a body larger than its maxBodySize as empty, and any body.asStream() made after
  * that streams nothing, so a large upload would reach the origin empty. We make the stream the
  * passthrough step reads at preprocessing time, before any data has arrived, and hand it out on
  * the first later call. (Our rules have one matcher that never reads the body, and one step.)
+ *
+ * A request without a body (most are GETs) gets an empty stream instead of mockttp's buffering
+ * one (a promise, an event emitter, listeners on the request and a PassThrough per request), and
+ * its body counts as received with its head.
  */
 export function keepRequestBodiesStreamable(): void {
   if (bodyStreamPatched) return;
@@ -168,10 +191,14 @@ export function keepRequestBodiesStreamable(): void {
   requestUtils.preprocessRequest = (...args: Any[]) => {
     // mockttp drops Proxy-Authorization from proxied requests here; proxy authentication needs it.
     const proxyAuthorization = args[0]?.headers?.['proxy-authorization'];
+    const bodiless = args[0]?.headers !== undefined && requestHasNoBody(args[0]);
     const request = original(...args);
     if (request && typeof proxyAuthorization === 'string') request[PROXY_AUTHORIZATION] = proxyAuthorization;
     const body = request?.body;
-    if (body) {
+    if (body && bodiless) {
+      request.timingEvents.bodyReceivedTimestamp ??= request.timingEvents.startTimestamp;
+      body.asStream = endedStream;
+    } else if (body) {
       const early = body.asStream();
       const later = body.asStream.bind(body);
       let handedOut = false;
@@ -182,6 +209,42 @@ export function keepRequestBodiesStreamable(): void {
       };
     }
     return request;
+  };
+}
+
+let responseTrackingPatched = false;
+
+/**
+ * mockttp copies every byte of every response into a PassThrough stream and a buffering reader,
+ * for its 'response' event. A server that keeps no bodies (maxBodySize 0, as our engine runs)
+ * would buffer nothing from it, and Flowscope taps response bodies itself, so responses are
+ * written straight to the client; the body mockttp reports is the empty one it would have kept.
+ * mockttp's tracking of the head, timings and trailers is untouched, and where anyone asks for
+ * body data events, its tracking is left whole.
+ */
+export function skipResponseBodyTracking(): void {
+  if (responseTrackingPatched) return;
+  responseTrackingPatched = true;
+  const original = requestUtils.trackResponse;
+  requestUtils.trackResponse = (response: Any, timingEvents: Any, tags: string[], options: Any) => {
+    if (options?.maxSize !== 0 || options.onBodyData) return original(response, timingEvents, tags, options);
+    const { write, end } = response;
+    const tracked = original(response, timingEvents, tags, options);
+    tracked.write = write;
+    tracked.end = end;
+    let body: unknown;
+    Object.defineProperty(tracked, 'body', {
+      configurable: true,
+      get() {
+        if (body === undefined) {
+          const source: Any = endedStream();
+          requestUtils.parseRequestBody(source, { maxSize: 0 });
+          body = source.body;
+        }
+        return body;
+      },
+    });
+    return tracked;
   };
 }
 

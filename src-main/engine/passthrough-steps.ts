@@ -8,7 +8,7 @@ import { Transform } from 'node:stream';
 import type { InitiatedResponse, RequestStep, WebSocketStep } from 'mockttp';
 import type { FlowError } from '../../src-shared/model/errors.js';
 import {
-  abortErrorModule, chosenProxyOf, OutgoingSockets, requestStepDefinitions, requestStepImpls, setAgentHook,
+  abortErrorModule, chosenProxyOf, OutgoingSockets, requestHasNoBody, requestStepDefinitions, requestStepImpls, setAgentHook,
 } from './mockttp-internals.js';
 import { Deadlines } from './deadlines.js';
 import { ONBOARDING_HOST } from './onboarding.js';
@@ -24,16 +24,10 @@ export type { BodySide, PassThroughSettings, StepHooks, WsFrame } from './step-p
 
 const HTTP_STEP = 'flowscope-passthrough';
 
-/** HTTP/1 requests without Content-Length or Transfer-Encoding have no body (RFC 9112 6.3). */
-function hasNoBody(req: OngoingRequest): boolean {
-  const length = req.headers['content-length'];
-  return req.httpVersionMajor < 2 && (length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined;
-}
-
 /** Wraps the request body stream the passthrough step reads, so each chunk is seen as it goes upstream. */
 function tapRequestBody(req: OngoingRequest, onChunk: (chunk: Buffer) => void): void {
   // Most requests (GETs) have no body: no need for a stream in the way.
-  if (hasNoBody(req)) return;
+  if (requestHasNoBody(req)) return;
   const body = req.body;
   const asStream = body.asStream.bind(body);
   body.asStream = () => {
