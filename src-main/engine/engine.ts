@@ -9,9 +9,8 @@ import { Capture, type CaptureSink } from './capture.js';
 import type { FlowError } from '../../src-shared/model/errors.js';
 import type { ProxyMode } from '../../src-shared/model/policy-values.js';
 import type { TrafficPolicy } from '../policy/traffic-policy.js';
-import {
-  cacheUpstreamTlsOptions, keepRequestBodiesStreamable, rememberPort, skipResponseBodyTracking, useExactLoopDetection, withListenHost, type AgentHook, type ListenerHooks,
-} from './mockttp-internals.js';
+import { keepRequestBodiesStreamable, useExactLoopDetection, withListenHost, type AgentHook, type ListenerHooks } from './mockttp-internals.js';
+import { cacheUpstreamTlsOptions, rememberPort, skipResponseBodyTracking } from './mockttp-shortcuts.js';
 import { policyResponse } from './request-policy.js';
 import type { CaMaterial } from '../ca/index.js';
 import { answerOnboarding } from './onboarding.js';

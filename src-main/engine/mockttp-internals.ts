@@ -1,6 +1,7 @@
 /**
- * The only place that reaches into mockttp's internals. mockttp is pinned to an exact version in
- * package.json because of this file; test/integration/engine*.test.ts fail loudly if it changes.
+ * With mockttp-shortcuts.ts, the only place that reaches into mockttp's internals. mockttp is
+ * pinned to an exact version in package.json because of these files; test/integration/capture-*
+ * and mockttp-shortcuts tests fail loudly if it changes.
  *
  * Why we need it:
  * - `Mockttp.start(port)` listens on every interface; the security rules want 127.0.0.1 unless
@@ -9,8 +10,8 @@
  *   every one to the console; our step subclasses add timeouts, plain-text explanations and a
  *   hook that reports the classified error to capture.
  * - Its WebSocket events carry no ping, pong or close direction; our WebSocket step hooks them.
- * - It repeats per-request work whose answer never changes (its own port, upstream TLS options);
- *   capture's budget is ~15% of a proxied request, so those are remembered instead.
+ *
+ * mockttp-shortcuts.ts also uses these handles, to skip per-request work Flowscope does not need.
  */
 import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
@@ -24,7 +25,7 @@ const mockttpDist = path.dirname(require.resolve('mockttp'));
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped internals
 type Any = any;
 
-function internal(relativePath: string): Any {
+export function internal(relativePath: string): Any {
   return require(path.join(mockttpDist, relativePath));
 }
 
@@ -38,7 +39,7 @@ export const wsStepImpls: { WsStepLookup: Record<string, Any>; PassThroughWebSoc
   internal('rules/websockets/websocket-step-impls.js');
 export const wsStepDefinitions: { PassThroughWebSocketStep: Any } =
   internal('rules/websockets/websocket-step-definitions.js');
-const requestUtils: {
+export const requestUtils: {
   preprocessRequest: (...args: Any[]) => Any;
   trackResponse: (response: Any, timingEvents: Any, tags: string[], options: Any) => Any;
   parseRequestBody: (stream: Any, options: { maxSize: number }) => void;
@@ -166,7 +167,8 @@ export function requestHasNoBody(req: Pick<IncomingMessage, 'headers' | 'httpVer
   return req.httpVersionMajor < 2 && (length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined;
 }
 
-function endedStream(): Readable {
+/** A readable stream that has ended: an empty body. */
+export function endedStream(): Readable {
   const stream = new Readable({ read() {} });
   stream.push(null);
   return stream;
@@ -209,42 +211,6 @@ export function keepRequestBodiesStreamable(): void {
       };
     }
     return request;
-  };
-}
-
-let responseTrackingPatched = false;
-
-/**
- * mockttp copies every byte of every response into a PassThrough stream and a buffering reader,
- * for its 'response' event. A server that keeps no bodies (maxBodySize 0, as our engine runs)
- * would buffer nothing from it, and Flowscope taps response bodies itself, so responses are
- * written straight to the client; the body mockttp reports is the empty one it would have kept.
- * mockttp's tracking of the head, timings and trailers is untouched, and where anyone asks for
- * body data events, its tracking is left whole.
- */
-export function skipResponseBodyTracking(): void {
-  if (responseTrackingPatched) return;
-  responseTrackingPatched = true;
-  const original = requestUtils.trackResponse;
-  requestUtils.trackResponse = (response: Any, timingEvents: Any, tags: string[], options: Any) => {
-    if (options?.maxSize !== 0 || options.onBodyData) return original(response, timingEvents, tags, options);
-    const { write, end } = response;
-    const tracked = original(response, timingEvents, tags, options);
-    tracked.write = write;
-    tracked.end = end;
-    let body: unknown;
-    Object.defineProperty(tracked, 'body', {
-      configurable: true,
-      get() {
-        if (body === undefined) {
-          const source: Any = endedStream();
-          requestUtils.parseRequestBody(source, { maxSize: 0 });
-          body = source.body;
-        }
-        return body;
-      },
-    });
-    return tracked;
   };
 }
 
@@ -329,54 +295,6 @@ export function useExactLoopDetection(): void {
   if (loopCheckPatched) return;
   loopCheckPatched = true;
   socketUtil.isSocketLoop = isRequestLoop;
-}
-
-const passthroughHandling: { getUpstreamTlsOptions: (params: Any) => object } = internal('rules/passthrough-handling.js');
-let tlsOptionsCached = false;
-
-/**
- * mockttp works out the upstream TLS options (a Firefox-like client hello: curves, sigalgs and
- * ciphers joined into strings, and the trust settings) afresh for every request, plain HTTP
- * included: about 2% of a proxied request's time on the event loop. They depend only on the host,
- * the port and the step's settings, which a step keeps for its life, so each is worked out once.
- * Options that mirror a client's TLS fingerprint depend on its connection and are never cached
- * (we do not turn that on).
- */
-export function cacheUpstreamTlsOptions(): void {
-  if (tlsOptionsCached) return;
-  tlsOptionsCached = true;
-  const original = passthroughHandling.getUpstreamTlsOptions;
-  // Per step settings object (each step has its own clientCertificateHostMap), then per host and port.
-  const caches = new WeakMap<object, { ignore: unknown; cas: unknown; byHost: Map<string, object> }>();
-  passthroughHandling.getUpstreamTlsOptions = (params: Any) => {
-    const certMap = params.clientCertificateHostMap;
-    if (params.connection || typeof certMap !== 'object' || certMap === null) return original(params);
-    let cache = caches.get(certMap);
-    if (!cache || cache.ignore !== params.ignoreHostHttpsErrors || cache.cas !== params.trustedCAs) {
-      cache = { ignore: params.ignoreHostHttpsErrors, cas: params.trustedCAs, byHost: new Map() };
-      caches.set(certMap, cache);
-    }
-    const key = `${params.hostname} ${params.port}`;
-    let options = cache.byHost.get(key);
-    if (!options) {
-      if (cache.byHost.size >= 2000) cache.byHost.clear();
-      // Callers spread it into their request options; frozen so none can change it for the next.
-      options = Object.freeze(original(params));
-      cache.byHost.set(key, options);
-    }
-    return options;
-  };
-}
-
-/**
- * mockttp reads its own port (server.address(), a system call) for every request it parses. The
- * port is fixed once listening, so this instance answers it from memory until it stops.
- */
-export function rememberPort(server: object, port: number): () => void {
-  Object.defineProperty(server, 'port', { configurable: true, get: () => port });
-  return () => {
-    delete (server as { port?: number }).port;
-  };
 }
 
 const socketExtensions: { LastTunnelAddress: symbol } = internal('util/socket-extensions.js');

@@ -180,9 +180,9 @@ class FlowscopePassThroughStepImpl extends requestStepImpls.PassThroughStepImpl 
     try {
       // Settles when mockttp is done, or at the response timeout (then at once, so mockttp
       // records our 504 as the response rather than an abort).
+      const deadlines = (this.deadlines ??= new Deadlines(this.settings.responseTimeoutMs));
       await new Promise<void>((resolve, reject) => {
-        this.deadlines ??= new Deadlines(this.settings.responseTimeoutMs);
-        const deadline = this.deadlines.add(() => {
+        const deadline = deadlines.add(() => {
           if (clientRes.headersSent) return;
           abortUpstream(clientRes);
           fail({ type: 'TIMEOUT', message: `No response headers within ${this.settings.responseTimeoutMs} ms` });
@@ -190,11 +190,11 @@ class FlowscopePassThroughStepImpl extends requestStepImpls.PassThroughStepImpl 
         });
         handled.then(
           () => {
-            this.deadlines!.cancel(deadline);
+            deadlines.cancel(deadline);
             resolve();
           },
           (error: unknown) => {
-            this.deadlines!.cancel(deadline);
+            deadlines.cancel(deadline);
             reject(error);
           },
         );

@@ -6,7 +6,8 @@
 import http from 'node:http';
 import * as mockttp from 'mockttp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keepRequestBodiesStreamable, skipResponseBodyTracking, withListenHost } from '../../src-main/engine/mockttp-internals.js';
+import { keepRequestBodiesStreamable, withListenHost } from '../../src-main/engine/mockttp-internals.js';
+import { skipResponseBodyTracking } from '../../src-main/engine/mockttp-shortcuts.js';
 import { startHttpOrigin, type HttpOrigin } from '../fixtures/index.js';
 
 function viaProxy(proxyPort: number, url: string, body?: Buffer): Promise<{ status: number; body: Buffer }> {

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cacheUpstreamTlsOptions, rememberPort } from '../../src-main/engine/mockttp-internals.js';
+import { cacheUpstreamTlsOptions, rememberPort } from '../../src-main/engine/mockttp-shortcuts.js';
 
 const require = createRequire(import.meta.url);
 const handling = require(path.join(path.dirname(require.resolve('mockttp')), 'rules/passthrough-handling.js')) as {
