@@ -1,4 +1,4 @@
-import { giveBackSharedBuffer, takeSharedBuffer } from '../store/shared-buffers.js';
+import { copyInto, giveBackSharedBuffer, takeSharedBuffer } from '../store/shared-buffers.js';
 
 /** How much of a body classification looks at (enough to recognise a JSON-RPC request). */
 const HEAD_BYTES = 4 * 1024;
@@ -20,7 +20,7 @@ export class BodyCapture {
     const take = Math.min(this.cap - this.capturedBytes, chunk.length);
     if (take <= 0) return;
     this.reserve(this.capturedBytes + take);
-    this.buffer!.set(take === chunk.length ? chunk : chunk.subarray(0, take), this.capturedBytes);
+    copyInto(this.buffer!, take === chunk.length ? chunk : chunk.subarray(0, take), this.capturedBytes);
     this.capturedBytes += take;
   }
 
@@ -57,7 +57,7 @@ export class BodyCapture {
     if (this.buffer && needed <= this.buffer.length) return;
     const grown = takeSharedBuffer(needed);
     if (this.buffer) {
-      this.buffer.copy(grown, 0, 0, this.capturedBytes);
+      copyInto(grown, this.buffer.subarray(0, this.capturedBytes), 0);
       giveBackSharedBuffer(this.buffer);
     }
     this.buffer = grown;

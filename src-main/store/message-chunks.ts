@@ -8,7 +8,7 @@
  *   | u32 reasonLength | reason (utf8) | u32 payloadLength | payload
  */
 import type { WsDirection, WsMessage, WsMessageType } from '../../src-shared/model/flow.js';
-import { giveBackSharedBuffer, takeSharedBuffer } from './shared-buffers.js';
+import { copyInto, giveBackSharedBuffer, takeSharedBuffer } from './shared-buffers.js';
 
 const DIRECTIONS: readonly WsDirection[] = ['client-to-server', 'server-to-client'];
 const TYPES: readonly WsMessageType[] = ['text', 'binary', 'ping', 'pong', 'close'];
@@ -45,9 +45,12 @@ export class ChunkBuilder {
     at = b.writeUInt8(truncated ? 1 : 0, at);
     at = b.writeInt32LE(message.closeCode ?? -1, at);
     at = b.writeUInt32LE(reason?.length ?? 0, at);
-    if (reason) at += reason.copy(b, at);
+    if (reason) {
+      copyInto(b, reason, at);
+      at += reason.length;
+    }
     at = b.writeUInt32LE(payload.byteLength, at);
-    b.set(payload, at);
+    copyInto(b, payload, at);
     this.length = at + payload.byteLength;
     if (this.count === 0) this.firstSeq = message.seq;
     this.lastSeq = message.seq;
@@ -68,7 +71,7 @@ export class ChunkBuilder {
   private reserve(needed: number): void {
     if (this.length + needed <= this.buffer.length) return;
     const grown = takeSharedBuffer(this.length + needed);
-    this.buffer.copy(grown, 0, 0, this.length);
+    copyInto(grown, this.buffer.subarray(0, this.length), 0);
     giveBackSharedBuffer(this.buffer);
     this.buffer = grown;
   }

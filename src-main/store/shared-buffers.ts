@@ -44,6 +44,15 @@ export function giveBackSharedBuffer(buffer: Buffer): void {
   if (index >= 0) pools[index]!.push(buffer);
 }
 
+/**
+ * Copies `source` into `target` at `offset`. Into shared memory, Uint8Array#set and Buffer#copy
+ * take a slow path on every call (260 ns for 1 KiB here, against 48 ns into ordinary memory);
+ * Buffer#fill, given the source as its pattern and exactly its length, copies with memcpy (60 ns).
+ */
+export function copyInto(target: Buffer, source: Uint8Array, offset: number): void {
+  if (source.byteLength > 0) target.fill(source, offset, offset + source.byteLength);
+}
+
 /** How many shared buffers each class has made and how many are idle in its pool (for tests). */
 export function sharedBufferCounts(): Array<{ size: number; made: number; idle: number }> {
   return SIZE_CLASSES.map((size, index) => ({ size, made: made[index]!, idle: pools[index]!.length }));

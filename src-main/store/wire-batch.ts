@@ -13,7 +13,7 @@
  */
 import type { WireBody, WireItem } from './batch-commit.js';
 import type { BodyStorage } from './body-codec.js';
-import { takeSharedBuffer } from './shared-buffers.js';
+import { copyInto, takeSharedBuffer } from './shared-buffers.js';
 import { flowToRow } from './rows.js';
 import { flowRowValues } from './statements.js';
 import { flowFromWire, type WireFlow } from './wire-flow.js';
@@ -87,7 +87,7 @@ export class BatchEncoder {
     arena[at++] = CLOSE;
     const json = arena.subarray(0, at);
     for (const body of this.bodies) {
-      arena.set(body, at);
+      copyInto(arena, body, at);
       at += body.byteLength;
     }
     return { batch: { json, bytes: arena.subarray(json.length, at), shared: this.shared }, arena };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { giveBackSharedBuffer, sharedBufferCounts, takeSharedBuffer } from '../../src-main/store/shared-buffers.js';
+import { copyInto, giveBackSharedBuffer, sharedBufferCounts, takeSharedBuffer } from '../../src-main/store/shared-buffers.js';
 
 const MIB_CLASS = 1024 * 1024 + 4 * 1024;
 const mibClass = () => sharedBufferCounts().find((c) => c.size === MIB_CLASS)!;
@@ -27,5 +27,20 @@ describe('pooled shared buffers', () => {
     expect(isShared(large)).toBe(false);
     giveBackSharedBuffer(large);
     expect(sharedBufferCounts().every((c) => c.size !== large.length)).toBe(true);
+  });
+
+  it('copies exactly the source into shared or ordinary memory, at the offset, touching nothing else', () => {
+    const pattern = Uint8Array.from({ length: 3000 }, (_, i) => (i * 7) % 251);
+    const sharedSource = Buffer.from(new SharedArrayBuffer(3000));
+    sharedSource.set(pattern);
+    for (const target of [Buffer.from(new SharedArrayBuffer(8192)), Buffer.alloc(8192)]) {
+      target.fill(0xee);
+      copyInto(target, pattern, 100);
+      copyInto(target, sharedSource.subarray(0, 10), 5000);
+      copyInto(target, new Uint8Array(0), 8192);
+      expect(target.subarray(100, 3100).equals(Buffer.from(pattern))).toBe(true);
+      expect(target.subarray(5000, 5010).equals(Buffer.from(pattern.subarray(0, 10)))).toBe(true);
+      expect([target[99], target[3100], target[4999], target[5010]]).toEqual([0xee, 0xee, 0xee, 0xee]);
+    }
   });
 });
