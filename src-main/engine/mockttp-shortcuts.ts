@@ -60,6 +60,21 @@ export function rememberPort(server: object, port: number): () => void {
 }
 
 let responseTrackingPatched = false;
+let emptyBody: unknown;
+
+/**
+ * What mockttp reports as the body of every response then: one reader of an empty stream, shared
+ * (it only ever gives an empty buffer or a fresh empty stream). Assigned rather than defined
+ * lazily: a property defined on a response would turn it into a slow dictionary object.
+ */
+function emptyResponseBody(): unknown {
+  if (emptyBody === undefined) {
+    const source: Any = endedStream();
+    requestUtils.parseRequestBody(source, { maxSize: 0 });
+    emptyBody = source.body;
+  }
+  return emptyBody;
+}
 
 /**
  * mockttp copies every byte of every response into a PassThrough stream and a buffering reader,
@@ -79,18 +94,7 @@ export function skipResponseBodyTracking(): void {
     const tracked = original(response, timingEvents, tags, options);
     tracked.write = write;
     tracked.end = end;
-    let body: unknown;
-    Object.defineProperty(tracked, 'body', {
-      configurable: true,
-      get() {
-        if (body === undefined) {
-          const source: Any = endedStream();
-          requestUtils.parseRequestBody(source, { maxSize: 0 });
-          body = source.body;
-        }
-        return body;
-      },
-    });
+    tracked.body = emptyResponseBody();
     return tracked;
   };
 }
