@@ -9,7 +9,7 @@ import type { WsDirection, WsMessageType } from '../../src-shared/model/flow.js'
 import { parseRawHttpResponse, setAgentHook, wsStepDefinitions, wsStepImpls } from './mockttp-internals.js';
 import { applyWebSocketPolicy, connectionOf, proxyLabel } from './request-policy.js';
 import {
-  mockttpOptions, reportedRequest, targetOf, tlsOf, toBuffer, type OngoingRequest, type PassThroughSettings, type StepHooks, type WsFrame,
+  mockttpOptions, reportedRequest, targetOf, tlsOf, toBuffer, type OngoingRequest, type PassThroughSettings, type StepHooks,
 } from './step-parts.js';
 import { upstreamFailureResponse } from './upstream-errors.js';
 
@@ -46,8 +46,9 @@ function asBuffer(data: unknown): Buffer {
  * goes server → client. Closes are seen where they are forwarded, which tells their direction.
  */
 function hookWebSocket(engineId: string, ws: HookableWs, hooks: StepHooks) {
-  const report = (direction: WsDirection, type: WsMessageType, data: unknown, extra: Partial<WsFrame> = {}) =>
-    hooks.onWsFrame(engineId, { direction, type, payload: asBuffer(data), time: Date.now(), ...extra });
+  // Called for every message: one object per frame, no spread of optional extras.
+  const report = (direction: WsDirection, type: WsMessageType, data: unknown, closeCode?: number, closeReason?: string) =>
+    hooks.onWsFrame(engineId, { direction, type, payload: asBuffer(data), time: Date.now(), closeCode, closeReason });
   ws.on('message', (data, isBinary) => report('client-to-server', isBinary ? 'binary' : 'text', data));
   ws.on('ping', (data) => report('client-to-server', 'ping', data));
   ws.on('pong', (data) => report('client-to-server', 'pong', data));
@@ -77,7 +78,7 @@ function hookWebSocket(engineId: string, ws: HookableWs, hooks: StepHooks) {
         const direction: WsDirection = echoed
           ? (sendsTowards === 'server-to-client' ? 'client-to-server' : 'server-to-client')
           : sendsTowards;
-        report(direction, 'close', reason, { closeCode: code, closeReason: reason === undefined ? '' : asBuffer(reason).toString('utf8') });
+        report(direction, 'close', reason, code, reason === undefined ? '' : asBuffer(reason).toString('utf8'));
       }
       close(code, reason);
     };
