@@ -4,7 +4,7 @@
  * machine), web (everything else). Cheap string checks: it runs on every captured flow.
  */
 import type { TrafficClass } from './flow.js';
-import { hostMatches } from './policy-values.js';
+import { hostPatternMatcher } from './policy-values.js';
 import { utf8DecodeStrict } from '../util/web-globals.js';
 
 export const TRAFFIC_CLASSES: readonly TrafficClass[] = ['llm', 'mcp', 'web', 'other'];
@@ -41,10 +41,19 @@ export interface ClassifyInput {
   requestContentType?: string | null;
 }
 
+/** The user's LLM hosts, prepared once per list (a new list comes with new settings). */
+const llmHostMatchers = new WeakMap<readonly string[], (host: string) => boolean>();
+
+function llmHostMatcher(llmHosts: readonly string[]): (host: string) => boolean {
+  let matcher = llmHostMatchers.get(llmHosts);
+  if (!matcher) llmHostMatchers.set(llmHosts, (matcher = hostPatternMatcher(llmHosts)));
+  return matcher;
+}
+
 export function classifyTraffic(flow: ClassifyInput, llmHosts: readonly string[] = []): TrafficClass {
   const host = flow.host.toLowerCase();
   if (LLM_HOSTS.includes(host) || BEDROCK.test(host) || AZURE_OPENAI_HOST.test(host) || AZURE_OPENAI_PATH.test(flow.path)) return 'llm';
-  for (const pattern of llmHosts) if (hostMatches(pattern, host)) return 'llm';
+  if (llmHosts.length > 0 && llmHostMatcher(llmHosts)(host)) return 'llm';
   if (host.includes('mcp') || /mcp/i.test(flow.path.split('?')[0]!) || isMcpBody(flow.requestBody, flow.requestContentType)) return 'mcp';
   return isLocal(host) ? 'other' : 'web';
 }
