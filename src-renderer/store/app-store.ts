@@ -12,7 +12,7 @@ import type { Watch } from '../../src-shared/model/settings.js';
 import type { ExportFormat } from '../../src-shared/model/transfer.js';
 import { emptyEditor, sendEnded, sendStarted, type EditorDraft, type EditorSend, type EditorState } from './editor-draft.js';
 import {
-  emptyFlowsWindow, firstPageLoaded, flowsCleared, flowsDeleted, followPaused, followResumed, liveFlowsAdded, liveFlowsUpdated, liveMessagesCounted, olderPageLoaded,
+  emptyFlowsWindow, filterChanged, firstPageLoaded, firstPageRequested, flowsCleared, flowsDeleted, followPaused, followResumed, liveFlowsAdded, liveFlowsUpdated, liveMessagesCounted, olderPageLoaded,
   type FlowsWindow,
 } from './flows-window.js';
 import { batchProgressed, exportProgressed } from './progress.js';
@@ -106,6 +106,8 @@ export interface AppState {
   watches: WatchesState;
 
   flowsLoading(): void;
+  /** A first page was asked for (see firstPageRequested). */
+  firstPageRequested(): void;
   flowsLoadFailed(message: string): void;
   firstPageLoaded(page: FlowPageResult): void;
   olderPageLoaded(page: FlowPageResult): void;
@@ -197,7 +199,8 @@ export function createAppStore(): AppStore {
       watches: emptyWatches,
 
       flowsLoading: () => flows((s) => ({ ...s, loading: true })),
-      flowsLoadFailed: (message) => flows((s) => ({ ...s, loading: false, loadError: message })),
+      firstPageRequested: () => flows(firstPageRequested),
+      flowsLoadFailed: (message) => flows((s) => ({ ...s, loading: false, loadError: message, addedWhileFirstPage: null })),
       firstPageLoaded: (page) => flows((s) => firstPageLoaded(s, page)),
       olderPageLoaded: (page) => flows((s) => olderPageLoaded(s, page)),
       flowsAdded: (added, filtered = false) => flows((s) => liveFlowsAdded(s, added, filtered)),
@@ -233,7 +236,10 @@ export function createAppStore(): AppStore {
       editorSendStarted: (send) => set((s) => ({ editor: sendStarted(s.editor, send) })),
       editorSendEnded: (key, outcome) => set((s) => ({ editor: sendEnded(s.editor, key, outcome) })),
       filterEdited: (text, error) => set((s) => ({ filter: { ...s.filter, text, error } })),
-      filterApplied: (text) => set((s) => ({ filter: { ...s.filter, applied: text } })),
+      filterApplied: (text) => {
+        set((s) => ({ filter: { ...s.filter, applied: text } }));
+        flows(filterChanged);
+      },
       wsOpened: (flowId) => set({ ws: wsFlowOpened(flowId) }),
       wsPageLoaded: (flowId, afterSeq, page) => ws((s) => wsPageLoaded(s, flowId, afterSeq, page)),
       wsMessagesPushed: (messages) => {

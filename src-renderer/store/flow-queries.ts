@@ -74,7 +74,7 @@ export function createFlowQueries(api: ApiClient, store: AppStore): FlowQueries 
     if (disposed) return;
     const gen = ++generation;
     const state = store.getState();
-    state.flowsLoading();
+    state.firstPageRequested();
     // The server answers in order: ask for the rows first, so they never wait behind a count of
     // the whole store (ui-bench measured 5-25 ms of that on a million flows).
     const pageAnswer = api['flows.page']({ ...filterArg(state.filter.applied), limit: PAGE_SIZE });

@@ -26,6 +26,11 @@ export interface FlowsWindow {
   loading: boolean;
   /** Why the last page could not be loaded, said for a person. */
   loadError: string | null;
+  /**
+   * Live flows added while a first page was on its way: that page was read before some of them
+   * were stored (a flow is announced as it is queued), so it keeps them rather than dropping them.
+   */
+  addedWhileFirstPage: number[] | null;
 }
 
 export const emptyFlowsWindow: FlowsWindow = {
@@ -38,6 +43,7 @@ export const emptyFlowsWindow: FlowsWindow = {
   count: null,
   loading: false,
   loadError: null,
+  addedWhileFirstPage: null,
 };
 
 function indexById(items: FlowSummary[], into: Record<number, FlowSummary> = {}): Record<number, FlowSummary> {
@@ -51,18 +57,40 @@ function pick(byId: Record<number, FlowSummary>, ids: number[]): Record<number, 
   return kept;
 }
 
-/** The newest page for the current filter replaces the window (first load, filter change, resume). */
+/** A first page was asked for: live flows added until it arrives are kept for it. */
+export function firstPageRequested(state: FlowsWindow): FlowsWindow {
+  return { ...state, loading: true, addedWhileFirstPage: state.addedWhileFirstPage ?? [] };
+}
+
+/**
+ * The newest page for the current filter replaces the window (first load, filter change, resume),
+ * with the live flows added since it was asked for that it does not hold yet.
+ */
 export function firstPageLoaded(state: FlowsWindow, page: FlowPageResult): FlowsWindow {
+  const ids = page.items.map((f) => f.id);
+  const byId = indexById(page.items);
+  const oldest = ids.at(-1);
+  const inPage = new Set(ids);
+  const later = (state.addedWhileFirstPage ?? [])
+    .filter((id) => !inPage.has(id) && id in state.byId && (page.nextCursor === null || oldest === undefined || id > oldest))
+    .sort((a, b) => b - a);
+  for (const id of later) byId[id] = state.byId[id]!;
   return {
     ...state,
-    ids: page.items.map((f) => f.id),
-    byId: indexById(page.items),
+    ids: later.length > 0 ? mergeNewestFirst(ids, [...new Set(later)]) : ids,
+    byId,
     nextCursor: page.nextCursor,
     newerNotLoaded: false,
     missed: 0,
     loading: false,
     loadError: null,
+    addedWhileFirstPage: null,
   };
+}
+
+/** The filter changed: flows added live before are no business of the page asked for next. */
+export function filterChanged(state: FlowsWindow): FlowsWindow {
+  return state.addedWhileFirstPage === null ? state : { ...state, addedWhileFirstPage: [] };
 }
 
 /** An older page is appended; past MAX_ROWS the newest rows are dropped and the tail pauses. */
@@ -122,7 +150,8 @@ export function liveFlowsAdded(state: FlowsWindow, added: FlowSummary[], filtere
     byId = pick(byId, ids);
     nextCursor = ids[ids.length - 1]!;
   }
-  return { ...state, ids, byId, nextCursor };
+  const addedWhileFirstPage = state.addedWhileFirstPage && [...state.addedWhileFirstPage, ...newIds];
+  return { ...state, ids, byId, nextCursor, addedWhileFirstPage };
 }
 
 /** Changed flows: only rows in the window change, each to a new object, the rest keep identity. */

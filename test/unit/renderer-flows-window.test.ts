@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FlowSummary } from '../../src-shared/model/flow.js';
 import {
-  MAX_ROWS, PAGE_SIZE, emptyFlowsWindow, firstPageLoaded, flowsCleared, followPaused, followResumed, liveFlowsAdded, liveFlowsUpdated, liveMessagesCounted,
+  MAX_ROWS, PAGE_SIZE, emptyFlowsWindow, filterChanged, firstPageLoaded, firstPageRequested, flowsCleared, followPaused, followResumed, liveFlowsAdded, liveFlowsUpdated, liveMessagesCounted,
   olderPageLoaded, type FlowsWindow,
 } from '../../src-renderer/store/flows-window.js';
 
@@ -124,5 +124,39 @@ describe('live tail', () => {
     expect(state.ids).toEqual([]);
     expect(state.count).toBe(0);
     expect(state.follow).toBe(false);
+  });
+});
+
+describe('a first page read before the live flows it races with were stored', () => {
+  const loaded = (): FlowsWindow => firstPageLoaded(emptyFlowsWindow, page(10, PAGE_SIZE));
+
+  it('keeps the flows announced while it was on its way, newest first and once each', () => {
+    let state = firstPageRequested(loaded());
+    state = liveFlowsAdded(state, [summary(12), summary(11)]);
+    state = liveFlowsAdded(state, [summary(13)]);
+    // The page was read when 11 was stored and 12 and 13 were not.
+    state = firstPageLoaded(state, page(11, PAGE_SIZE));
+    expect(state.ids.slice(0, 4)).toEqual([13, 12, 11, 10]);
+    expect(state.ids).toHaveLength(13);
+    expect(state.byId[13]).toEqual(summary(13));
+    expect(state.addedWhileFirstPage).toBeNull();
+    // Without a page on its way, a page replaces the window as it always did.
+    expect(firstPageLoaded(state, page(5, PAGE_SIZE)).ids).toEqual([5, 4, 3, 2, 1]);
+  });
+
+  it('keeps none after a filter change, and none older than a partial page reaches', () => {
+    let state = liveFlowsAdded(firstPageRequested(loaded()), [summary(11)]);
+    state = firstPageLoaded(filterChanged(state), page(3, PAGE_SIZE));
+    expect(state.ids).toEqual([3, 2, 1]);
+    // Two pages loaded (1000 down to 601); a long exchange that began early ends now as flow 700.
+    const older = page(800);
+    const twoPages = olderPageLoaded(firstPageLoaded(emptyFlowsWindow, page(1000)), { ...older, items: older.items.filter((f) => f.id !== 700) });
+    const withLive = liveFlowsAdded(firstPageRequested(twoPages), [summary(700)]);
+    expect(withLive.ids).toContain(700);
+    expect(withLive.addedWhileFirstPage).toEqual([700]);
+    // The new first page ends at 801: 700 is older than it reaches, so it waits for an older page.
+    const reloaded = firstPageLoaded(withLive, page(1000));
+    expect(reloaded.ids).toHaveLength(PAGE_SIZE);
+    expect(reloaded.ids).not.toContain(700);
   });
 });
