@@ -161,7 +161,6 @@ async function startLocked(options: RuntimeOptions, unlock: () => void): Promise
   let refreshing: Promise<void> | null = null;
   /** Counts the writes made at once, so a refresh begun before one of them does not undo it. */
   let writes = 0;
-  /** Written at once: whoever calls it (serve, once the UI listens) relies on the file saying so. */
   const writeNow = () => {
     try {
       writeRuntimeFile(dataDir, runtimeInfo());
@@ -169,6 +168,7 @@ async function startLocked(options: RuntimeOptions, unlock: () => void): Promise
       // A full disk must not stop the proxy; status is simply stale until space returns.
     }
   };
+  /** Written at once: whoever calls it (serve, once the UI listens) relies on the file saying so. */
   const republish = () => {
     writes++;
     writeNow();
