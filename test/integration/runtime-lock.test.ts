@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DataDirInUseError, startProxyRuntime } from '../../src-main/service/proxy-runtime.js';
-import { runtimeFilePath } from '../../src-main/service/runtime-file.js';
+import { runtimeFilePath, writeRuntimeFileAsync, type RuntimeInfo } from '../../src-main/service/runtime-file.js';
 import { tempDir } from './harness.js';
 
 describe('the data directory lock', () => {
@@ -41,5 +41,17 @@ describe('proxy.json, which `flowscope status` reads', () => {
     }
     expect(existsSync(runtimeFilePath(dataDir))).toBe(false);
     expect(readdirSync(dataDir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('is not replaced by a refresh that a newer write overtook, and the refresh leaves no file behind', async () => {
+    const dataDir = tempDir('flowscope-refresh-');
+    const info = (updatedAt: number): RuntimeInfo => ({
+      pid: process.pid, host: '127.0.0.1', port: 8080, proxyUrl: 'http://127.0.0.1:8080', startedAt: 1, updatedAt,
+      caCertPath: 'ca.pem', databasePath: 'flows.db', uiUrl: null, stats: {},
+    });
+    await writeRuntimeFileAsync(dataDir, info(1), () => true);
+    await writeRuntimeFileAsync(dataDir, info(2), () => false);
+    expect(JSON.parse(readFileSync(runtimeFilePath(dataDir), 'utf8')).updatedAt).toBe(1);
+    expect(readdirSync(dataDir)).toEqual(['proxy.json']);
   });
 });
